@@ -98,3 +98,35 @@ export interface NetworkGeoJson {
     readonly properties: Readonly<Record<string, string | number | null>>;
   }[];
 }
+
+/** `GET /api/status`: what the server is doing right now. */
+export interface ApiStatus {
+  readonly feedMode: FeedMode;
+  readonly vehicles: number;
+  /** Feed messages per second over the last few seconds (0 when this process runs no feed). */
+  readonly messagesPerSecond: number;
+  /** Feed counters; null in a process that runs no feed (a gateway role). */
+  readonly feed: {
+    readonly connected: boolean;
+    readonly received: number;
+    readonly accepted: number;
+    readonly duplicates: number;
+    readonly outOfOrder: number;
+    readonly rejected: Readonly<Record<string, number>>;
+  } | null;
+  readonly broker: { readonly backend: string; readonly status: string; readonly healthy: boolean };
+  readonly clients: number;
+  readonly uptimeSeconds: number;
+}
+
+/** `GET /api/geofences` and `GET /api/organizations/:id`: a geofence with the vehicles inside it. */
+export interface GeofenceOccupancy extends Geofence {
+  readonly vehicleIds: readonly string[];
+}
+
+/** `GET /api/organizations/:id`. */
+export interface OrganizationDetails extends Organization {
+  /** Every geofence, with this operator's vehicles inside each. */
+  readonly geofences: readonly GeofenceOccupancy[];
+  readonly vehicles: number;
+}

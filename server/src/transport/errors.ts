@@ -67,3 +67,17 @@ export class UnsupportedError extends TransportError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A bounded queue is full and the caller asked to be told rather than to wait (memory `overflow: 'reject'`). */
+export class QueueFullError extends TransportError {
+  constructor(what: string, capacity: number) {
+    super('TRANSPORT_QUEUE_FULL', `${what}: queue full (capacity ${capacity})`);
+  }
+}
+
+/** A drain (close / stop) did not finish within its deadline; whatever was still running was abandoned. */
+export class DeadlineError extends TransportError {
+  constructor(what: string, deadlineMs: number) {
+    super('TRANSPORT_DEADLINE_EXCEEDED', `${what} did not finish within ${deadlineMs} ms`);
+  }
+}

@@ -50,6 +50,11 @@ export interface HelloMessage {
   readonly feedMode: FeedMode;
   /** The gateway's batching interval. */
   readonly tickMs: number;
+  /**
+   * Size of the gateway's grid cells, [lon, lat] degrees. Batches and snapshots carry every vehicle in
+   * the cells the viewport touches, so up to one cell beyond the viewport's edge.
+   */
+  readonly cellDeg?: readonly [lon: number, lat: number];
 }
 
 /** Everything the client's viewport + filter (+ followed vehicle) selects, replacing what it had. */

@@ -1,0 +1,101 @@
+/**
+ * Writes HFP v2 messages the way HSL's feed does: topic levels, and the payload as one-line JSON with
+ * the real field order and number formats (speed and acceleration with two decimals, coordinates with
+ * six, integer heading and odometer). Built by hand: JSON.stringify would drop the trailing zeros.
+ */
+import { encodeHfpGeohash } from '@realtimemap/shared';
+import type { NetworkMode } from './network.ts';
+
+export type SimEvent = 'VP' | 'DUE' | 'ARR' | 'ARS' | 'DOO' | 'DOC' | 'PDE' | 'DEP' | 'PAS' | 'WAIT' | 'VJA' | 'VJOUT';
+
+/** The journey a message belongs to; null = the vehicle is running dead (deadrun topic). */
+export interface JourneyFields {
+  readonly routeId: string;
+  readonly desi: string;
+  readonly direction: 1 | 2;
+  readonly headsign: string;
+  /** Local `HH:mm`. */
+  readonly start: string;
+  /** Local `YYYY-MM-DD`. */
+  readonly oday: string;
+  readonly jrn: number;
+  readonly lineNumber: number;
+  /** Topic level: next stop id, or `EOL`. */
+  readonly nextStop: string;
+  readonly temporal: 'ongoing' | 'upcoming';
+}
+
+export interface VehicleFields {
+  readonly mode: NetworkMode;
+  /** Topic form, zero-padded: `0018`, `00679`. */
+  readonly operatorId: string;
+  readonly vehicleNumber: string;
+  readonly oper: number;
+  readonly veh: number;
+}
+
+export interface MessageFields {
+  readonly event: SimEvent;
+  /** Event time, ms since the epoch (skew already applied). */
+  readonly time: number;
+  readonly lat: number;
+  readonly lon: number;
+  readonly speed: number;
+  readonly heading: number;
+  readonly acc: number;
+  /** HFP `dl`: seconds ahead of schedule (HFP's sign); null when unknown. */
+  readonly dl: number | null;
+  readonly odo: number | null;
+  readonly doorsOpen: boolean;
+  readonly loc: 'GPS' | 'ODO';
+  /** Payload `stop`: the stop the event is about, or the stop the vehicle stands at; null otherwise. */
+  readonly stop: string | null;
+  /** Route id kept in deadrun payloads (the feed repeats the last journey's). */
+  readonly lastRoute: string | null;
+  readonly occu: number;
+  /** Scheduled time at `stop` (stop events), ms. */
+  readonly scheduled?: number;
+  /** VJA / VJOUT: `dr-type` and `block`. */
+  readonly block?: number;
+  /** Topic `geohash_level`. */
+  readonly geohashLevel: number;
+}
+
+function minuteIso(ms: number): string {
+  return new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
+}
+
+function num(v: number | null, digits: number): string {
+  return v === null ? 'null' : v.toFixed(digits);
+}
+
+function str(v: string | null): string {
+  return v === null ? 'null' : JSON.stringify(v);
+}
+
+export function formatTopic(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
+  const event = m.event.toLowerCase();
+  if (j === null) return `/hfp/v2/deadrun/ongoing/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}`;
+  return (
+    `/hfp/v2/journey/${j.temporal}/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}/${j.routeId}/` +
+    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeHfpGeohash(m.lat, m.lon)}`
+  );
+}
+
+export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
+  const tst = new Date(m.time).toISOString();
+  const tsi = Math.floor(m.time / 1000);
+  let body =
+    `{"desi":${str(j?.desi ?? null)},"dir":${str(j ? String(j.direction) : null)},"oper":${j ? v.oper : 'null'},` +
+    `"veh":${v.veh},"tst":"${tst}","tsi":${tsi},"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},` +
+    `"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},"acc":${m.acc.toFixed(2)},"dl":${num(m.dl, 0)},` +
+    `"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},"oday":${str(j?.oday ?? null)},"jrn":${j ? j.jrn : 'null'},` +
+    `"line":${j ? j.lineNumber : 'null'},"start":${str(j?.start ?? null)},"loc":"${m.loc}",` +
+    `"stop":${m.stop === null ? 'null' : m.stop},"route":${str(j?.routeId ?? m.lastRoute)},"occu":${m.occu}`;
+  if (m.scheduled !== undefined) {
+    const t = minuteIso(m.scheduled);
+    body += `,"ttarr":"${t}","ttdep":"${t}"`;
+  }
+  if (m.block !== undefined) body += `,"dr-type":1,"block":${m.block}`;
+  return `{"${m.event}":${body}}}`;
+}

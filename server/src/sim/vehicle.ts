@@ -1,0 +1,335 @@
+/**
+ * One simulated vehicle: motion along its route (accelerate, cruise, brake to stops), dwell with doors
+ * open, stop events, end of journey (VJOUT), a dead run and sign-in to the next journey (VJA). Stepped
+ * once per simulated second; every message it produces goes to the `emit` callback.
+ */
+import type { LocalTime } from './local-time.ts';
+import type { NetworkRoute, RouteDirection } from './network.ts';
+import { buildPolyline, type Polyline } from './polyline.ts';
+import type { Random } from './random.ts';
+import type { SimEvent, VehicleFields } from './hfp-format.ts';
+
+const ACCEL = 1.0; // m/s²
+const BRAKE = 1.0; // m/s²
+const DUE_METRES = 120;
+const ARR_METRES = 30;
+const DEP_METRES = 20;
+
+type Phase = 'driving' | 'dwell' | 'deadrun' | 'layover';
+
+/** A route direction with its measured path and the distance of each stop along it (cached per network). */
+export interface RunPath {
+  readonly route: NetworkRoute;
+  readonly dir: RouteDirection;
+  readonly line: Polyline;
+  readonly stopDistances: readonly number[];
+}
+
+export function buildRunPath(route: NetworkRoute, dir: RouteDirection, stopAt: (id: string) => readonly [number, number]): RunPath {
+  const line = buildPolyline(dir.path);
+  let last = 0;
+  const stopDistances = dir.stopIds.map((id, i) => {
+    const d = i === 0 ? 0 : i === dir.stopIds.length - 1 ? line.length : Math.max(last, line.project(stopAt(id)));
+    last = d;
+    return d;
+  });
+  return { route, dir, line, stopDistances };
+}
+
+export interface Journey {
+  readonly start: number; // scheduled departure from the first stop, ms
+  readonly startLabel: string;
+  readonly oday: string;
+  readonly jrn: number;
+  readonly runMs: number;
+}
+
+/** What the vehicle says at one moment; the fleet turns it into topic + payload. */
+export interface VehicleMessage {
+  readonly event: SimEvent;
+  readonly time: number;
+  readonly stop: string | null;
+  readonly scheduled?: number;
+  readonly block?: number;
+}
+
+export class SimVehicle {
+  phase: Phase = 'driving';
+  run: RunPath;
+  journey: Journey | null = null;
+  distance = 0;
+  speed = 0;
+  acc = 0;
+  heading = 0;
+  lat = 0;
+  lon = 0;
+  cruise: number;
+  nextStop = 1;
+  serveNext = true;
+  dueSent = false;
+  arrSent = false;
+  departing = -1; // index of the stop being left, until DEP
+  doorsOpen = false;
+  odo: number | null = 0;
+  occu = 0;
+  lastRoute: string | null = null;
+  lastStop: string | null = null;
+  until = 0; // phase deadline (ms)
+  doorsAt = 0;
+  holdUntil = 0; // traffic-light stop while driving
+  nextWait = 0;
+  /** Next VP time (ms); the sub-second part is the vehicle's fixed phase. */
+  nextTick: number;
+
+  constructor(
+    readonly fields: VehicleFields,
+    readonly runs: readonly RunPath[],
+    readonly block: number,
+    readonly apc: boolean,
+    readonly skewMs: number,
+    private readonly rng: Random,
+    private readonly time: LocalTime,
+    run: RunPath,
+    now: number,
+  ) {
+    this.run = run;
+    this.cruise = fields.mode === 'tram' ? rng.range(5.5, 8) : rng.range(8, 12);
+    this.nextTick = Math.floor(now / 1000) * 1000 + rng.int(0, 999);
+  }
+
+  /** Puts the vehicle somewhere along a journey already under way (fleet start). */
+  placeMidJourney(now: number): void {
+    const stops = this.run.stopDistances;
+    const length = this.run.line.length;
+    this.distance = this.rng.range(0, length * 0.95);
+    this.nextStop = stops.findIndex((d) => d > this.distance);
+    if (this.nextStop < 1) this.nextStop = stops.length - 1;
+    const runMs = (this.run.dir.runSeconds ?? length / 6) * 1000;
+    const start = now - (this.distance / length) * runMs + this.rng.normal() * 60_000;
+    this.journey = this.newJourney(Math.floor(start / 60_000) * 60_000, runMs);
+    this.speed = this.cruise * this.rng.range(0.5, 1);
+    this.odo = Math.round(this.distance);
+    this.serveNext = this.decideServe();
+    this.lastRoute = this.run.route.routeId;
+    this.updatePosition();
+  }
+
+  private newJourney(start: number, runMs: number): Journey {
+    return { start, startLabel: this.time.hhmm(start), oday: this.time.day(start), jrn: this.rng.int(1, 2000), runMs };
+  }
+
+  private decideServe(): boolean {
+    if (this.nextStop >= this.run.stopDistances.length - 1) return true;
+    return this.rng.chance(this.fields.mode === 'tram' ? 0.95 : 0.8);
+  }
+
+  /** HFP `dl`: seconds ahead of schedule at the current position (negative = late). */
+  dl(t: number): number | null {
+    const j = this.journey;
+    if (!j) return null;
+    const scheduled = j.start + (j.runMs * this.distance) / this.run.line.length;
+    return Math.round((scheduled - t) / 1000);
+  }
+
+  scheduledAt(stopIndex: number): number {
+    const j = this.journey!;
+    return j.start + (j.runMs * this.run.stopDistances[stopIndex]!) / this.run.line.length;
+  }
+
+  stopId(i: number): string {
+    return this.run.dir.stopIds[i]!;
+  }
+
+  /** Topic next-stop level: the stop ahead, `EOL` past the last one. */
+  topicNextStop(): string {
+    if (this.phase === 'layover') return this.stopId(0);
+    if (this.departing >= 0) return this.stopId(this.departing);
+    return this.nextStop < this.run.dir.stopIds.length ? this.stopId(this.nextStop) : 'EOL';
+  }
+
+  /** Recomputes lat/lon/heading at the current distance (after the fleet places the vehicle). */
+  placeAtDistance(): void {
+    this.heading = this.run.line.at(this.distance).heading;
+    this.updatePosition();
+  }
+
+  private updatePosition(): void {
+    const p = this.run.line.at(this.distance);
+    this.lat = p.lat;
+    this.lon = p.lon;
+    if (this.speed > 0.3) this.heading = p.heading;
+  }
+
+  /** Advances one second to `t`: moves, reports the VP, then the events of that second (later `tst`). */
+  step(t: number, emit: (m: VehicleMessage) => void): void {
+    if (this.phase === 'driving') this.move(t);
+    else {
+      this.speed = 0;
+      this.acc = 0;
+    }
+    emit({ event: 'VP', time: t, stop: this.vpStop() });
+    switch (this.phase) {
+      case 'driving':
+        this.driveEvents(t, emit);
+        break;
+      case 'dwell':
+        this.dwell(t, emit);
+        break;
+      case 'deadrun':
+        this.deadrun(t, emit);
+        break;
+      case 'layover':
+        this.layover(t, emit);
+        break;
+    }
+  }
+
+  private vpStop(): string | null {
+    if (this.phase === 'dwell' || this.phase === 'layover') return this.lastStop;
+    if (this.departing >= 0) return this.stopId(this.departing);
+    return this.arrSent ? this.stopId(this.nextStop) : null;
+  }
+
+  private move(t: number): void {
+    const target = this.run.stopDistances[this.nextStop]!;
+    const remaining = target - this.distance;
+    if (this.holdUntil <= t && this.rng.chance(0.003) && remaining > 150) this.holdUntil = t + this.rng.int(10, 40) * 1000;
+    let want = this.cruise * (0.9 + 0.2 * this.rng.next());
+    if (this.holdUntil > t) want = 0;
+    // Braking curve v = sqrt(2·a·d), taken a second ahead so the discrete steps never overshoot it.
+    if (this.serveNext) want = Math.min(want, Math.max(0.6, Math.sqrt(2 * BRAKE * Math.max(0, remaining - this.speed)) - 0.5));
+    const before = this.speed;
+    this.speed = want > before ? Math.min(want, before + ACCEL) : Math.max(want, before - BRAKE * 1.5);
+    this.acc = this.speed - before;
+    let moved = (before + this.speed) / 2;
+    if (this.serveNext && remaining - moved < 0.5) {
+      // Stopping at the stop: the last second of braking lands on it.
+      moved = Math.max(0, remaining);
+      this.speed = 0;
+      this.acc = -before;
+    }
+    this.distance += moved;
+    if (this.odo !== null) this.odo += moved;
+    this.updatePosition();
+  }
+
+  private driveEvents(t: number, emit: (m: VehicleMessage) => void): void {
+    const stops = this.run.stopDistances;
+    const target = stops[this.nextStop]!;
+    const left = target - this.distance;
+    const id = this.stopId(this.nextStop);
+    if (this.departing >= 0 && this.distance - stops[this.departing]! > DEP_METRES) {
+      // The topic's next stop moves on with DEP (the payload still names the stop just left).
+      const left = this.departing;
+      this.departing = -1;
+      emit({ event: 'DEP', time: t + 30, stop: this.stopId(left), scheduled: this.scheduledAt(left) });
+    }
+    if (!this.dueSent && left < DUE_METRES) {
+      this.dueSent = true;
+      emit({ event: 'DUE', time: t + 50, stop: id, scheduled: this.scheduledAt(this.nextStop) });
+    }
+    if (this.serveNext) {
+      if (!this.arrSent && left <= ARR_METRES) {
+        this.arrSent = true;
+        emit({ event: 'ARR', time: t + 80, stop: id, scheduled: this.scheduledAt(this.nextStop) });
+      }
+      if (left <= 0.01 && this.speed === 0) {
+        emit({ event: 'ARS', time: t + 120, stop: id, scheduled: this.scheduledAt(this.nextStop) });
+        this.lastStop = id;
+        this.phase = 'dwell';
+        this.doorsAt = t + this.rng.int(1, 3) * 1000;
+        this.until = this.doorsAt + this.rng.int(10, 30) * 1000;
+      }
+    } else if (left <= 0) {
+      emit({ event: 'PAS', time: t + 80, stop: id, scheduled: this.scheduledAt(this.nextStop) });
+      this.lastStop = id;
+      this.advanceStop();
+    }
+  }
+
+  private advanceStop(): void {
+    this.nextStop++;
+    this.dueSent = false;
+    this.arrSent = false;
+    this.serveNext = this.decideServe();
+  }
+
+  private dwell(t: number, emit: (m: VehicleMessage) => void): void {
+    const here = this.nextStop;
+    const last = here === this.run.stopDistances.length - 1;
+    if (!this.doorsOpen && t >= this.doorsAt) {
+      this.doorsOpen = true;
+      if (this.apc) this.occu = Math.max(0, Math.min(100, this.occu + this.rng.int(-20, 25)));
+      emit({ event: 'DOO', time: t + 200, stop: this.stopId(here), scheduled: this.scheduledAt(here) });
+    }
+    if (t < this.until) return;
+    // A timing point: more than a minute early, the driver waits (WAIT) instead of leaving.
+    const early = this.dl(t);
+    if (!last && early !== null && early > 60 && this.until - this.doorsAt < 180_000) {
+      this.until = t + 10_000;
+      emit({ event: 'WAIT', time: t + 300, stop: this.stopId(here), scheduled: this.scheduledAt(here) });
+      return;
+    }
+    if (this.doorsOpen) {
+      this.doorsOpen = false;
+      emit({ event: 'DOC', time: t + 150, stop: this.stopId(here), scheduled: this.scheduledAt(here) });
+    }
+    if (last) {
+      emit({ event: 'VJOUT', time: t + 400, stop: this.stopId(here), block: this.block });
+      this.journey = null;
+      this.phase = 'deadrun';
+      this.odo = null;
+      this.until = t + this.rng.int(30, 150) * 1000;
+      return;
+    }
+    emit({ event: 'PDE', time: t + 250, stop: this.stopId(here), scheduled: this.scheduledAt(here) });
+    this.phase = 'driving';
+    this.departing = here;
+    this.advanceStop();
+  }
+
+  private deadrun(t: number, emit: (m: VehicleMessage) => void): void {
+    if (t < this.until) return;
+    // Sign in to the next journey: the same route back the other way.
+    const next = this.runs.find((r) => r.route === this.run.route && r.dir !== this.run.dir) ?? this.run;
+    this.run = next;
+    this.distance = 0;
+    this.nextStop = 0;
+    this.dueSent = true;
+    this.arrSent = true;
+    this.departing = -1;
+    this.lastStop = this.stopId(0);
+    this.lastRoute = next.route.routeId;
+    const start = Math.ceil((t + this.rng.int(60, 300) * 1000) / 60_000) * 60_000;
+    this.journey = this.newJourney(start, (next.dir.runSeconds ?? next.line.length / 6) * 1000);
+    this.odo = null;
+    this.phase = 'layover';
+    this.doorsAt = t + this.rng.int(5, 40) * 1000;
+    this.until = start + Math.max(0, this.rng.normal() * 20_000);
+    this.nextWait = start + 60_000;
+    this.cruise = this.fields.mode === 'tram' ? this.rng.range(5.5, 8) : this.rng.range(8, 12);
+    this.updatePosition();
+    emit({ event: 'VJA', time: t + 300, stop: this.lastStop, block: this.block });
+  }
+
+  private layover(t: number, emit: (m: VehicleMessage) => void): void {
+    if (this.odo === null && t > this.doorsAt - 3000) this.odo = 0;
+    if (!this.doorsOpen && t >= this.doorsAt && t < this.until - 15_000) {
+      this.doorsOpen = true;
+      emit({ event: 'DOO', time: t + 200, stop: this.stopId(0), scheduled: this.scheduledAt(0) });
+    }
+    if (t >= this.nextWait && t < this.until) {
+      this.nextWait += 60_000;
+      emit({ event: 'WAIT', time: t + 300, stop: this.stopId(0), scheduled: this.scheduledAt(0) });
+    }
+    if (t < this.until) return;
+    if (this.doorsOpen) {
+      this.doorsOpen = false;
+      emit({ event: 'DOC', time: t + 150, stop: this.stopId(0), scheduled: this.scheduledAt(0) });
+    }
+    emit({ event: 'PDE', time: t + 250, stop: this.stopId(0), scheduled: this.scheduledAt(0) });
+    this.phase = 'driving';
+    this.departing = 0;
+    this.advanceStop();
+  }
+}

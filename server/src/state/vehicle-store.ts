@@ -1,0 +1,115 @@
+/**
+ * Live vehicle state: the latest position per vehicle (moved only by newer event times), a bounded
+ * time-ordered trail, and staleness (stale after `staleMs` of silence, removed after `removeMs`).
+ * Listeners hear every change synchronously; the gateway batches them per tick.
+ */
+import type { TrailPoint, VehiclePosition, VehicleState } from '@realtimemap/shared';
+import type { Clock } from './clock.ts';
+import { insertTrailPoint, type TrailBounds } from './trail.ts';
+
+export interface VehicleStoreOptions {
+  readonly clock: Clock;
+  readonly staleMs: number;
+  readonly removeMs: number;
+  readonly trail: TrailBounds;
+}
+
+/** `update`: latest state changed (position, stale flag); `remove`: the vehicle is gone. */
+export type VehicleChange = 'update' | 'remove';
+export type VehicleListener = (vehicleId: string, change: VehicleChange) => void;
+
+/** What apply() did with a position. */
+export type ApplyResult = 'created' | 'updated' | 'trail-only' | 'duplicate';
+
+interface Entry {
+  state: VehicleState;
+  trail: TrailPoint[];
+  /** Clock time when the latest position arrived (for latency figures). */
+  receivedAt: number;
+}
+
+export class VehicleStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<VehicleListener>();
+
+  constructor(private readonly options: VehicleStoreOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  onChange(listener: VehicleListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  apply(position: VehiclePosition): ApplyResult {
+    const now = this.options.clock();
+    const point: TrailPoint = {
+      t: position.eventTime,
+      lat: position.lat,
+      lon: position.lon,
+      heading: position.heading,
+      speed: position.speed,
+    };
+    const entry = this.entries.get(position.vehicleId);
+    if (!entry) {
+      const { outOfOrder: _late, ...rest } = position;
+      this.entries.set(position.vehicleId, {
+        state: { ...rest, stale: false, lastSeen: now },
+        trail: [point],
+        receivedAt: now,
+      });
+      this.emit(position.vehicleId, 'update');
+      return 'created';
+    }
+    const trailChanged = insertTrailPoint(entry.trail, point, this.options.trail);
+    if (position.eventTime <= entry.state.eventTime) return trailChanged ? 'trail-only' : 'duplicate';
+    const { outOfOrder: _late, ...rest } = position;
+    entry.state = { ...rest, stale: false, lastSeen: now };
+    entry.receivedAt = now;
+    this.emit(position.vehicleId, 'update');
+    return 'updated';
+  }
+
+  /** Marks silent vehicles stale and removes long-silent ones. Call about once a second. */
+  sweep(): { readonly stale: string[]; readonly removed: string[] } {
+    const now = this.options.clock();
+    const stale: string[] = [];
+    const removed: string[] = [];
+    for (const [id, entry] of this.entries) {
+      const silent = now - entry.state.lastSeen;
+      if (silent >= this.options.removeMs) {
+        this.entries.delete(id);
+        removed.push(id);
+      } else if (silent >= this.options.staleMs && !entry.state.stale) {
+        entry.state = { ...entry.state, stale: true };
+        stale.push(id);
+      }
+    }
+    for (const id of stale) this.emit(id, 'update');
+    for (const id of removed) this.emit(id, 'remove');
+    return { stale, removed };
+  }
+
+  get(vehicleId: string): VehicleState | undefined {
+    return this.entries.get(vehicleId)?.state;
+  }
+
+  /** When the latest position of the vehicle arrived (clock ms), for entry-to-frame latency. */
+  receivedAt(vehicleId: string): number | undefined {
+    return this.entries.get(vehicleId)?.receivedAt;
+  }
+
+  trail(vehicleId: string): readonly TrailPoint[] | undefined {
+    return this.entries.get(vehicleId)?.trail;
+  }
+
+  *values(): IterableIterator<VehicleState> {
+    for (const entry of this.entries.values()) yield entry.state;
+  }
+
+  private emit(vehicleId: string, change: VehicleChange): void {
+    for (const listener of this.listeners) listener(vehicleId, change);
+  }
+}

@@ -1,0 +1,5 @@
+/** The Kafka backend's public entry: the factory, its options and capabilities. kafkajs stays inside. */
+export { capabilities, createKafkaBroker } from './kafka-broker.ts';
+export { KafkaSubscribeError } from './errors.ts';
+export type { KafkaNativeMessage } from './kafka-subscription.ts';
+export type { KafkaBrokerOptions, KafkaSaslOptions } from './options.ts';

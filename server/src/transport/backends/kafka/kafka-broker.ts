@@ -1,0 +1,286 @@
+/**
+ * The Kafka backend (kafkajs behind it; nothing of kafkajs leaks past native()). Publishes go through
+ * one idempotent producer, coalesced into produce requests (ProduceBatcher) and acknowledged by all
+ * in-sync replicas (acks=-1) before publish() resolves. Each subscription is its own consumer
+ * (KafkaSubscription). Topics are created on first use with the configured partition count.
+ */
+import { CompressionTypes, type Kafka, type Message as KafkaRecord, Partitioners, type Producer } from 'kafkajs';
+import type {
+  Broker,
+  BrokerStatus,
+  Capabilities,
+  Codec,
+  DeadLetterSource,
+  DeliveryPolicy,
+  Handler,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../internal.ts';
+import {
+  BrokerClosedError,
+  buildPublishHeaders,
+  ConnectError,
+  DeadlineError,
+  InvalidOptionError,
+  jsonCodec,
+  PublishError,
+  publishDeadLetter,
+  resolvePolicy,
+} from '../../internal.ts';
+import { StatusEmitter } from '../../status-emitter.ts';
+import { createKafkaClient } from './kafka-client.ts';
+import { toKafkaRecord } from './kafka-record.ts';
+import { KafkaSubscription } from './kafka-subscription.ts';
+import { type KafkaBrokerOptions, type ResolvedKafkaOptions, resolveKafkaOptions } from './options.ts';
+import { ProduceBatcher } from './produce-batcher.ts';
+import { TopicAdmin } from './topic-admin.ts';
+import { assertKafkaTopic } from './topic-name.ts';
+
+export const capabilities: Capabilities = Object.freeze({
+  persistent: true,
+  orderedByKey: true,
+  redelivery: true,
+  groups: true,
+  requestReply: false,
+  headers: true,
+  wildcards: false,
+});
+
+/** close() deadline when the call gives none. */
+const CLOSE_DEADLINE_MS = 30_000;
+
+export function createKafkaBroker(options: KafkaBrokerOptions = {}): Broker {
+  return new KafkaBroker(resolveKafkaOptions(options));
+}
+
+class KafkaBroker implements Broker {
+  readonly name = 'kafka';
+  readonly capabilities = capabilities;
+  readonly #o: ResolvedKafkaOptions;
+  readonly #kafka: Kafka;
+  readonly #producer: Producer;
+  readonly #admin: TopicAdmin;
+  readonly #adminClient: ReturnType<Kafka['admin']>;
+  readonly #batcher: ProduceBatcher<KafkaRecord>;
+  readonly #status = new StatusEmitter();
+  readonly #subs = new Set<KafkaSubscription<unknown>>();
+  /** Publishes not yet handed to the batcher (waiting for their topic): close() waits for them too. */
+  readonly #starting = new Set<Promise<unknown>>();
+  /** Subscriptions being set up: closing waits for them, then closes them. */
+  readonly #subscribing = new Set<Promise<unknown>>();
+  #connecting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #attempt = 0;
+
+  constructor(options: ResolvedKafkaOptions) {
+    this.#o = options;
+    this.#kafka = createKafkaClient(options, {
+      onSocketError: (error) => this.#unreachable(error),
+      onSocketConnected: () => this.#reachable(),
+    });
+    this.#producer = this.#kafka.producer({
+      idempotent: options.idempotent,
+      // The Java client's murmur2 partitioner: the same key lands on the same partition as with
+      // producers outside this project.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    this.#adminClient = this.#kafka.admin();
+    this.#admin = new TopicAdmin(this.#adminClient, options);
+    const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    this.#batcher = new ProduceBatcher<KafkaRecord>(
+      async (batch) => {
+        await this.#producer.sendBatch({
+          topicMessages: [...batch].map(([topic, messages]) => ({ topic, messages })),
+          acks: -1,
+          compression,
+        });
+      },
+      { lingerMs: options.lingerMs, maxBatchMessages: options.maxBatchMessages, maxBatchBytes: options.maxBatchBytes },
+    );
+  }
+
+  get status(): BrokerStatus {
+    return this.#status.status;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    return this.#status.on(listener);
+  }
+
+  connect(): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError('kafka connect'));
+    this.#connecting ??= this.#connect().catch((error: unknown) => {
+      this.#connecting = undefined;
+      throw error;
+    });
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<void> {
+    this.#status.set({ type: 'connecting' });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no broker answered within ${this.#o.connectTimeoutMs} ms`)),
+        this.#o.connectTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([Promise.all([this.#adminClient.connect(), this.#producer.connect()]), late]);
+    } catch (error) {
+      await Promise.allSettled([this.#producer.disconnect(), this.#adminClient.disconnect()]);
+      this.#status.set({ type: 'idle' });
+      throw new ConnectError('kafka', error);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#attempt = 0;
+    this.#status.set({ type: 'connected' });
+  }
+
+  #unreachable(error: Error): void {
+    if (this.#closing || this.#status.status.type === 'idle' || this.#status.status.type === 'connecting') return;
+    this.#attempt++;
+    this.#status.set({ type: 'reconnecting', attempt: this.#attempt, error });
+  }
+
+  #reachable(): void {
+    if (this.#closing || this.#status.status.type !== 'reconnecting') return;
+    this.#attempt = 0;
+    this.#status.set({ type: 'connected' });
+  }
+
+  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) throw new BrokerClosedError(`kafka publish to "${topic}"`);
+    return this.#track(this.#send(topic, value, options));
+  }
+
+  /** publish() without the closing check: dead letters of draining subscriptions still go out. */
+  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    try {
+      assertKafkaTopic(topic);
+    } catch (error) {
+      throw new PublishError('kafka', topic, error);
+    }
+    const codec: Codec = options.codec ?? this.#o.codec ?? jsonCodec;
+    let raw: Uint8Array;
+    try {
+      raw = codec.encode(value);
+    } catch (cause) {
+      throw new PublishError('kafka', topic, cause);
+    }
+    const headers = buildPublishHeaders(codec, options.headers);
+    // The record holds a view of `raw` until it is sent; copy so the caller may reuse its buffer.
+    const record = toKafkaRecord(raw.slice(), headers, options.key);
+    try {
+      await (this.#connecting ?? this.connect());
+      await this.#admin.ensureTopic(topic);
+    } catch (error) {
+      throw new PublishError('kafka', topic, error);
+    }
+    const sent = this.#batcher.add(topic, record, raw.byteLength);
+    try {
+      await sent;
+    } catch (error) {
+      throw new PublishError('kafka', topic, error);
+    }
+  }
+
+  #track<R>(work: Promise<R>): Promise<R> {
+    this.#starting.add(work);
+    const forget = () => this.#starting.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  async subscribe<T>(topic: string, handler: Handler<T>, options: SubscribeOptions<T> = {}): Promise<Subscription> {
+    if (this.#closing) throw new BrokerClosedError(`kafka subscribe to "${topic}"`);
+    assertKafkaTopic(topic);
+    if (options.group !== undefined && options.group.length === 0) throw new InvalidOptionError('group is empty');
+    const maxInFlight = options.maxInFlight ?? 1;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new InvalidOptionError('maxInFlight must be an integer >= 1');
+    }
+    const policy = resolvePolicy({ ...this.#o.policy, ...options.policy });
+    const starting = this.#subscribe(topic, handler, options, policy, maxInFlight);
+    this.#subscribing.add(starting);
+    const forget = () => this.#subscribing.delete(starting);
+    starting.then(forget, forget);
+    return starting;
+  }
+
+  async #subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T>,
+    policy: DeliveryPolicy,
+    maxInFlight: number,
+  ): Promise<Subscription> {
+    await this.connect();
+    await this.#admin.ensureTopic(topic);
+    const sub: KafkaSubscription<T> = await KafkaSubscription.start<T>({
+      kafka: this.#kafka,
+      admin: this.#admin,
+      options: this.#o,
+      topic,
+      group: options.group,
+      handler,
+      policy,
+      codec: options.codec,
+      maxInFlight,
+      orderedByKey: options.orderedByKey ?? true,
+      logger: this.#o.logger,
+      deadLetter: (p: DeliveryPolicy, source: DeadLetterSource, error: Error, attempts: number) =>
+        publishDeadLetter({ publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})) }, p, source, error, attempts),
+      onCrash: (error, restart) => {
+        if (restart) this.#unreachable(error);
+        else this.#o.logger.error({ topic, err: error }, 'kafka: consumer stopped for good');
+      },
+      onHealthy: () => this.#reachable(),
+      onClosed: () => this.#subs.delete(sub as KafkaSubscription<unknown>),
+    });
+    this.#subs.add(sub as KafkaSubscription<unknown>);
+    // close() may have begun while we were joining: it did not see this subscription.
+    if (this.#closing) {
+      await sub.close();
+      throw new BrokerClosedError(`kafka subscribe to "${topic}"`);
+    }
+    return sub;
+  }
+
+  close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#drain(options.deadlineMs ?? CLOSE_DEADLINE_MS);
+    return this.#closing;
+  }
+
+  async #drain(deadlineMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const drained = (async () => {
+      await Promise.allSettled([...this.#subscribing]);
+      // Subscriptions first: their handlers may still dead-letter through the producer.
+      await Promise.allSettled([...this.#subs].map((s) => s.close()));
+      await Promise.allSettled([...this.#starting]);
+      await this.#batcher.flush();
+      return 'drained' as const;
+    })();
+    const result = await Promise.race([drained, late]);
+    clearTimeout(timer);
+    await Promise.allSettled([this.#producer.disconnect(), this.#adminClient.disconnect()]);
+    if (result === 'late') {
+      const error = new DeadlineError('kafka close', deadlineMs);
+      this.#status.set({ type: 'closed', error });
+      throw error;
+    }
+    this.#status.set({ type: 'closed' });
+  }
+
+  /** The kafkajs `Kafka` instance (create extra producers, consumers or admins from it). */
+  native(): Kafka {
+    return this.#kafka;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The topology calls the backend makes through the Kafka admin API: create topics (once per topic per
+ * broker instance, with the configured partition count), read a group's committed offsets and a
+ * topic's end offsets (where a brand-new group starts), delete a fan-out subscription's group.
+ */
+import type { Admin } from 'kafkajs';
+import type { TransportLogger } from '../../internal.ts';
+
+export interface TopicAdminOptions {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly maxMessageBytes: number;
+  readonly logger: TransportLogger;
+}
+
+export class TopicAdmin {
+  readonly #admin: Admin;
+  readonly #options: TopicAdminOptions;
+  /** Topics known to exist (or being created): concurrent first publishes share one creation. */
+  readonly #ensured = new Map<string, Promise<void>>();
+
+  constructor(admin: Admin, options: TopicAdminOptions) {
+    this.#admin = admin;
+    this.#options = options;
+  }
+
+  /** Creates `topic` unless it exists (an existing topic keeps its partition count). */
+  ensureTopic(topic: string): Promise<void> {
+    let ensured = this.#ensured.get(topic);
+    if (!ensured) {
+      ensured = this.#admin
+        .createTopics({
+          topics: [
+            {
+              topic,
+              numPartitions: this.#options.partitions,
+              replicationFactor: this.#options.replicationFactor,
+              configEntries: [{ name: 'max.message.bytes', value: String(this.#options.maxMessageBytes) }],
+            },
+          ],
+          waitForLeaders: true,
+        })
+        .then((created) => {
+          if (created) this.#options.logger.debug({ topic, partitions: this.#options.partitions }, 'kafka: topic created');
+        });
+      this.#ensured.set(topic, ensured);
+      // A failure is not cached: the next call tries again.
+      ensured.catch(() => this.#ensured.delete(topic));
+    }
+    return ensured;
+  }
+
+  /** True when `groupId` has committed an offset for some partition of `topic`. */
+  async groupHasOffsets(groupId: string, topic: string): Promise<boolean> {
+    const committed = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
+    const partitions = committed.find((t) => t.topic === topic)?.partitions ?? [];
+    return partitions.some((p) => Number(p.offset) >= 0);
+  }
+
+  /** The next offset to be written, per partition of `topic` (where a brand-new group starts). */
+  async endOffsets(topic: string): Promise<{ partition: number; offset: string }[]> {
+    const ends = await this.#admin.fetchTopicOffsets(topic);
+    return ends.map((p) => ({ partition: p.partition, offset: p.high }));
+  }
+
+  /** Removes a consumer group (a closed fan-out subscription's). Failures are logged, not thrown. */
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.#admin.deleteGroups([groupId]);
+    } catch (error) {
+      this.#options.logger.debug({ groupId, error }, 'kafka: could not delete consumer group');
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
+import type { Codec } from '../../codec.ts';
+import { buildMessage } from '../../delivery/build-message.ts';
+import { publishDeadLetter } from '../../delivery/dead-letter.ts';
+import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
+import { Fifo } from '../../delivery/fifo.ts';
+import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
+import { retryLocally } from '../../delivery/retry-locally.ts';
+import { QueueFullError } from '../../errors.ts';
+import type { TransportLogger } from '../../logger.ts';
+import type { Handler } from '../../message.ts';
+import type { Envelope, Inbox, MemoryHub } from './memory-hub.ts';
+
+export interface MemorySubscriptionOptions<T> {
+  readonly hub: MemoryHub;
+  /** Dead letters are published through this broker. */
+  readonly broker: Pick<Broker, 'publish'>;
+  readonly pattern: string;
+  readonly group: string | undefined;
+  readonly handler: Handler<T>;
+  readonly policy: DeliveryPolicy;
+  readonly codec: Codec<T> | undefined;
+  readonly defaultCodec: Codec;
+  readonly maxInFlight: number;
+  readonly orderedByKey: boolean;
+  readonly queueCapacity: number;
+  readonly overflow: 'wait' | 'reject';
+  readonly logger: TransportLogger;
+  readonly onClosed: () => void;
+}
+
+interface Blocked {
+  readonly envelope: Envelope;
+  readonly resolve: () => void;
+}
+
+/**
+ * One subscription's bounded inbox: at most `queueCapacity` messages wait to start; past that a
+ * publisher waits (or is rejected, `overflow: 'reject'`). Delivery runs through a KeyedScheduler and
+ * the policy is applied in-process with retryLocally().
+ */
+export class MemorySubscription<T> implements Subscription, Inbox {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly closed: Promise<Error | undefined>;
+  private readonly scheduler: KeyedScheduler;
+  private readonly blocked = new Fifo<Blocked>();
+  private readonly abort = new AbortController();
+  private closing: Promise<void> | undefined;
+  private resolveClosed!: (error: Error | undefined) => void;
+
+  constructor(private readonly o: MemorySubscriptionOptions<T>) {
+    this.topic = o.pattern;
+    this.group = o.group;
+    this.scheduler = new KeyedScheduler({ maxInFlight: o.maxInFlight, orderedByKey: o.orderedByKey });
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+  }
+
+  get pattern(): string {
+    return this.o.pattern;
+  }
+
+  offer(envelope: Envelope): Promise<void> | undefined {
+    if (this.closing) return this.handOff(envelope);
+    if (this.blocked.length === 0 && this.scheduler.queued < this.o.queueCapacity) {
+      this.accept(envelope);
+      return undefined;
+    }
+    if (this.o.overflow === 'reject') {
+      return Promise.reject(new QueueFullError(`memory subscription "${this.topic}"`, this.o.queueCapacity));
+    }
+    return new Promise((resolve) => this.blocked.push({ envelope, resolve }));
+  }
+
+  /** Stops taking messages, delivers those already taken, waits for running handlers. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  /** Stops retry waits (a deadline passed): messages waiting to retry are abandoned. */
+  abandon(): void {
+    this.abort.abort();
+  }
+
+  private async drain(): Promise<void> {
+    this.o.hub.remove(this);
+    for (const b of this.blocked.drain()) {
+      const w = this.handOff(b.envelope);
+      if (w) w.then(b.resolve, b.resolve);
+      else b.resolve();
+    }
+    await this.scheduler.onIdle();
+    this.o.onClosed();
+    this.resolveClosed(undefined);
+  }
+
+  /** A closing group member passes waiting messages to the rest of its group; fan-out drops them. */
+  private handOff(envelope: Envelope): Promise<void> | undefined {
+    if (this.o.group !== undefined) return this.o.hub.redirect(this.o.pattern, this.o.group, envelope);
+    return undefined;
+  }
+
+  private accept(envelope: Envelope): void {
+    void this.scheduler.run(envelope.key, () => this.deliver(envelope));
+  }
+
+  /** Called as a delivery starts: a queue slot is free, so the oldest waiting publisher gets in. */
+  private admit(): void {
+    while (this.blocked.length > 0 && this.scheduler.queued < this.o.queueCapacity) {
+      const b = this.blocked.shift()!;
+      this.accept(b.envelope);
+      b.resolve();
+    }
+  }
+
+  private async deliver(envelope: Envelope): Promise<void> {
+    this.admit();
+    const codec = pickCodec(this.o.codec, envelope.headers, this.o.defaultCodec);
+    const decoded = decodeMessage(codec, envelope.raw);
+    if (!decoded.ok) {
+      await this.deadLetter(envelope, decoded.error, 1);
+      return;
+    }
+    const message = buildMessage({ ...envelope, value: decoded.value, native: envelope });
+    const outcome = await retryLocally({
+      handler: this.o.handler,
+      message,
+      policy: this.o.policy,
+      signal: this.abort.signal,
+    });
+    if (outcome.type === 'exhausted') await this.deadLetter(envelope, outcome.error, outcome.attempts);
+    else if (outcome.type === 'aborted') {
+      this.o.logger.warn(
+        { topic: envelope.topic, id: message.id, attempts: outcome.attempts },
+        'retry abandoned at close',
+      );
+    }
+  }
+
+  private async deadLetter(envelope: Envelope, error: Error, attempts: number): Promise<void> {
+    try {
+      const out = await publishDeadLetter(this.o.broker, this.o.policy, envelope, error, attempts);
+      this.o.logger.warn(
+        { topic: envelope.topic, attempts, err: error, deadLetter: out },
+        'message dead-lettered',
+      );
+    } catch (publishError) {
+      this.o.logger.error(
+        { topic: envelope.topic, attempts, err: publishError },
+        'dead letter publish failed',
+      );
+    }
+  }
+}

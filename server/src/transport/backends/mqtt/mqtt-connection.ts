@@ -1,0 +1,130 @@
+import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { DeliveryPolicy } from '../../broker.ts';
+import { backoffDelay } from '../../delivery/backoff.ts';
+import { ConnectError, errorMessage } from '../../errors.ts';
+import type { TransportLogger } from '../../logger.ts';
+
+export type ConnectionState =
+  | { readonly type: 'connecting' }
+  | { readonly type: 'connected' }
+  | { readonly type: 'reconnecting'; readonly attempt: number; readonly error?: Error }
+  | { readonly type: 'closed' };
+
+export interface MqttConnectionOptions {
+  readonly url: string;
+  readonly clientOptions: IClientOptions;
+  readonly backoff: Pick<DeliveryPolicy, 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'>;
+  readonly logger: TransportLogger;
+  readonly onState: (state: ConnectionState) => void;
+  /** Runs after every reconnect, before the state turns `connected` (restores subscriptions). */
+  readonly onReconnect?: (client: MqttClient) => Promise<void>;
+  /** Incoming PUBLISH; the PUBACK (and the next packet) waits for the returned promise. */
+  readonly onPublish?: (packet: IPublishPacket) => Promise<void> | void;
+}
+
+/**
+ * One mqtt.js client with our own reconnect loop: mqtt.js retries at a fixed period, we back off
+ * exponentially with jitter (initial, x multiplier, capped) and report each attempt.
+ */
+export class MqttConnection {
+  private client: MqttClient | undefined;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closing = false;
+  private lastError: Error | undefined;
+  /** The server's CONNACK of the first connection (its MQTT 5 properties say what it supports). */
+  connack: IConnackPacket | undefined;
+
+  constructor(private readonly o: MqttConnectionOptions) {}
+
+  get native(): MqttClient | undefined {
+    return this.client;
+  }
+
+  /** Connects once; rejects with ConnectError if the first attempt fails (no retry loop yet). */
+  open(): Promise<MqttClient> {
+    this.o.onState({ type: 'connecting' });
+    const client = mqtt.connect(this.o.url, {
+      ...this.o.clientOptions,
+      protocolVersion: 5,
+      // We reconnect (with backoff) and resubscribe ourselves.
+      reconnectPeriod: 0,
+      resubscribe: false,
+    });
+    this.client = client;
+    const onPublish = this.o.onPublish;
+    if (onPublish) {
+      client.handleMessage = (packet, done) => {
+        Promise.resolve()
+          .then(() => onPublish(packet))
+          .then(
+            () => done(),
+            (error: unknown) => {
+              this.o.logger.error({ err: error, topic: packet.topic }, 'mqtt: incoming message handling failed');
+              done();
+            },
+          );
+      };
+    }
+    return new Promise((resolve, reject) => {
+      const fail = (error: Error) => {
+        client.removeListener('connect', ok);
+        client.end(true);
+        this.o.onState({ type: 'closed' });
+        reject(new ConnectError('mqtt', error));
+      };
+      const ok = (connack: IConnackPacket) => {
+        this.connack = connack;
+        client.removeListener('error', fail);
+        this.watch(client);
+        this.o.onState({ type: 'connected' });
+        resolve(client);
+      };
+      client.once('connect', ok);
+      client.once('error', fail);
+    });
+  }
+
+  private watch(client: MqttClient): void {
+    client.on('error', (error) => {
+      this.lastError = error;
+      this.o.logger.debug({ err: error }, 'mqtt: client error');
+    });
+    client.on('close', () => {
+      if (this.closing || this.timer) return;
+      this.attempt++;
+      this.o.onState({ type: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
+      const delay = backoffDelay({ ...this.o.backoff, maxAttempts: 1, deadLetterTopic: undefined, handlerTimeoutMs: 0 }, this.attempt);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!this.closing) client.reconnect();
+      }, delay);
+    });
+    client.on('connect', () => {
+      if (this.attempt === 0) return;
+      this.attempt = 0;
+      this.lastError = undefined;
+      const restore = this.o.onReconnect?.(client) ?? Promise.resolve();
+      restore.then(
+        () => {
+          if (!this.closing) this.o.onState({ type: 'connected' });
+        },
+        (error: unknown) => {
+          // Without its subscriptions the connection is useless: drop it and go round again.
+          this.o.logger.error({ err: error }, `mqtt: restoring subscriptions failed: ${errorMessage(error)}`);
+          client.stream?.destroy();
+        },
+      );
+    });
+  }
+
+  /** Ends the client; pending outgoing QoS 1 messages are sent first (mqtt.js waits for their PUBACKs). */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const client = this.client;
+    if (client) await client.endAsync(!client.connected);
+    this.o.onState({ type: 'closed' });
+  }
+}

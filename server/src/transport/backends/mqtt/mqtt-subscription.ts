@@ -1,0 +1,109 @@
+import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
+import type { Codec } from '../../codec.ts';
+import { buildMessage } from '../../delivery/build-message.ts';
+import { publishDeadLetter } from '../../delivery/dead-letter.ts';
+import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
+import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
+import { retryLocally } from '../../delivery/retry-locally.ts';
+import type { TransportLogger } from '../../logger.ts';
+import type { Handler } from '../../message.ts';
+
+/** A received PUBLISH in transport terms. */
+export interface Incoming {
+  readonly topic: string;
+  readonly key: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly raw: Uint8Array;
+  readonly timestamp: number;
+  readonly native: unknown;
+}
+
+export interface MqttSubscriptionOptions<T> {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly handler: Handler<T>;
+  readonly policy: DeliveryPolicy;
+  readonly codec: Codec<T> | undefined;
+  readonly defaultCodec: Codec;
+  readonly maxInFlight: number;
+  readonly orderedByKey: boolean;
+  readonly broker: Pick<Broker, 'publish'>;
+  readonly logger: TransportLogger;
+  /** Detaches from the wire subscription (UNSUBSCRIBE when it was the last). */
+  readonly detach: () => Promise<void>;
+}
+
+/**
+ * One local subscription. MQTT cannot redeliver a nacked message (the PUBACK is protocol-level), so
+ * the delivery policy runs in-process: retryLocally() with backoff, then a dead letter.
+ */
+export class MqttSubscription<T = unknown> implements Subscription {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly closed: Promise<Error | undefined>;
+  readonly scheduler: KeyedScheduler;
+  private readonly abort = new AbortController();
+  private closing: Promise<void> | undefined;
+  private resolveClosed!: (error: Error | undefined) => void;
+
+  constructor(private readonly o: MqttSubscriptionOptions<T>) {
+    this.topic = o.topic;
+    this.group = o.group;
+    this.scheduler = new KeyedScheduler({ maxInFlight: o.maxInFlight, orderedByKey: o.orderedByKey });
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+  }
+
+  get isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
+  offer(incoming: Incoming): void {
+    void this.scheduler.run(incoming.key, () => this.deliver(incoming));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  /** A close deadline passed: stop waiting to retry. */
+  abandon(): void {
+    this.abort.abort();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await this.o.detach();
+    } catch (error) {
+      this.o.logger.warn({ err: error, topic: this.topic }, 'mqtt: unsubscribe failed');
+    }
+    await this.scheduler.onIdle();
+    this.resolveClosed(undefined);
+  }
+
+  private async deliver(incoming: Incoming): Promise<void> {
+    const codec = pickCodec(this.o.codec, incoming.headers, this.o.defaultCodec);
+    const decoded = decodeMessage(codec, incoming.raw);
+    if (!decoded.ok) {
+      await this.deadLetter(incoming, decoded.error, 1);
+      return;
+    }
+    const message = buildMessage({ ...incoming, value: decoded.value });
+    const outcome = await retryLocally({ handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal });
+    if (outcome.type === 'exhausted') await this.deadLetter(incoming, outcome.error, outcome.attempts);
+    else if (outcome.type === 'aborted') {
+      this.o.logger.warn({ topic: incoming.topic, id: message.id, attempts: outcome.attempts }, 'mqtt: retry abandoned at close');
+    }
+  }
+
+  private async deadLetter(incoming: Incoming, error: Error, attempts: number): Promise<void> {
+    try {
+      const out = await publishDeadLetter(this.o.broker, this.o.policy, incoming, error, attempts);
+      this.o.logger.warn({ topic: incoming.topic, attempts, err: error, deadLetter: out }, 'mqtt: message dead-lettered');
+    } catch (publishError) {
+      this.o.logger.error({ topic: incoming.topic, attempts, err: publishError }, 'mqtt: dead letter publish failed');
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * A subscription on core NATS: a plain subject subscription, or a queue subscription for a group.
+ * Nothing is stored by the server, so a nack is retried in-process (backoff, attempt count, then
+ * dead letter) while the message holds its key's place; a crash loses it.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
+import type { Subscription } from '../../broker.ts';
+import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
+import { retryLocally } from '../../delivery/retry-locally.ts';
+import { toError } from '../../delivery/run-handler.ts';
+import { readInbound } from './inbound.ts';
+import { KEY_HEADER } from './nats-headers.ts';
+import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
+
+export class CoreSubscription<T> implements Subscription {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly closed: Promise<Error | undefined>;
+  readonly #ctx: SubscriptionContext<T>;
+  readonly #nc: NatsConnection;
+  readonly #scheduler: KeyedScheduler;
+  /** Aborted on close: pending retry waits end (the message is dropped and logged). */
+  readonly #abort = new AbortController();
+  #sub: NatsSubscription | undefined;
+  #closing = false;
+  #closeDone: Promise<void> | undefined;
+  #loopDone: Promise<Error | undefined> = Promise.resolve(undefined);
+  #resolveClosed!: (error: Error | undefined) => void;
+
+  constructor(ctx: SubscriptionContext<T>, nc: NatsConnection) {
+    this.#ctx = ctx;
+    this.#nc = nc;
+    this.topic = ctx.topic;
+    this.group = ctx.group;
+    this.#scheduler = new KeyedScheduler({ maxInFlight: ctx.maxInFlight, orderedByKey: ctx.orderedByKey });
+    // One listener per message waiting to retry.
+    setMaxListeners(0, this.#abort.signal);
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
+
+  /** Resolves once the server has registered the subscription (so a publish right after reaches it). */
+  async start(): Promise<void> {
+    this.#sub = this.#nc.subscribe(this.topic, this.group === undefined ? {} : { queue: this.group });
+    this.#loopDone = this.#loop(this.#sub);
+    void this.#loopDone.then(async (error) => {
+      if (!this.#closing) {
+        this.#closing = true;
+        await this.#scheduler.onIdle();
+        this.#resolveClosed(error);
+      }
+    });
+    await this.#nc.flush();
+  }
+
+  close(): Promise<void> {
+    this.#closeDone ??= this.#close();
+    return this.#closeDone;
+  }
+
+  async #close(): Promise<void> {
+    const wasClosing = this.#closing;
+    this.#closing = true;
+    this.#abort.abort();
+    // drain: the server stops sending, and what already arrived is still handled (nothing else has it).
+    await this.#sub?.drain().catch(() => this.#sub?.unsubscribe());
+    const error = await this.#loopDone;
+    await this.#scheduler.onIdle();
+    if (!wasClosing) this.#resolveClosed(error);
+  }
+
+  async #loop(sub: NatsSubscription): Promise<Error | undefined> {
+    const limit = this.#ctx.maxInFlight * 2;
+    try {
+      for await (const m of sub) {
+        const key = m.headers?.get(KEY_HEADER) || undefined;
+        void this.#scheduler.run(key, () => this.#process(m));
+        await this.#scheduler.whenBelow(limit);
+      }
+      return undefined;
+    } catch (error) {
+      this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: subscription failed');
+      return toError(error);
+    }
+  }
+
+  async #process(m: Msg): Promise<void> {
+    const ctx = this.#ctx;
+    try {
+      const inbound = readInbound<T>(
+        { subject: m.subject, data: m.data, headers: m.headers, attempt: 1, timestamp: undefined, native: m },
+        ctx.codec,
+        ctx.fallbackCodec,
+      );
+      if (!inbound.ok) {
+        await deadLetter(ctx as SubscriptionContext<unknown>, inbound.source, inbound.error, 1);
+        return;
+      }
+      const outcome = await retryLocally({
+        handler: ctx.handler,
+        message: inbound.message,
+        policy: ctx.policy,
+        signal: this.#abort.signal,
+      });
+      if (outcome.type === 'exhausted') {
+        await deadLetter(
+          ctx as SubscriptionContext<unknown>,
+          inbound.source,
+          outcome.error,
+          outcome.attempts,
+        );
+      } else if (outcome.type === 'aborted') {
+        ctx.logger?.warn(
+          { topic: m.subject, attempts: outcome.attempts },
+          'nats: closed during retry; message dropped',
+        );
+      }
+    } catch (error) {
+      ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message dropped');
+    }
+  }
+}

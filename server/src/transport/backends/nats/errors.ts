@@ -1,0 +1,25 @@
+/** NATS-specific failures; each extends the transport catalogue's TransportError (TRANSPORT_NATS_*). */
+import { TransportError } from '../../errors.ts';
+
+/**
+ * JetStream redelivered a message more often than the policy allows (the last attempt crashed or
+ * outlived the ack wait); it goes to dead letter without running the handler again.
+ */
+export class MaxDeliveriesError extends TransportError {
+  constructor(deliveries: number, maxAttempts: number) {
+    super(
+      'TRANSPORT_NATS_MAX_DELIVERIES',
+      `delivered ${deliveries} times without an ack (policy allows ${maxAttempts} attempts)`,
+    );
+  }
+}
+
+/** Error names (nats.js v3) that mean "try again shortly": the server is restarting or busy. */
+const TRANSIENT = new Set(['TimeoutError', 'JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError']);
+
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (TRANSIENT.has(error.name)) return true;
+  const noResponders = (error as { isNoResponders?: () => boolean }).isNoResponders;
+  return typeof noResponders === 'function' && noResponders.call(error);
+}

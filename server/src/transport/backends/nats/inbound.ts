@@ -1,0 +1,45 @@
+/** Turns a received NATS message into our Message (or a decode failure bound for dead letter). */
+import type { MsgHdrs } from '@nats-io/transport-node';
+import type { Codec } from '../../codec.ts';
+import { buildMessage } from '../../delivery/build-message.ts';
+import type { DeadLetterSource } from '../../delivery/dead-letter.ts';
+import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
+import type { DecodeError } from '../../errors.ts';
+import type { Message } from '../../message.ts';
+import { fromNatsHeaders } from './nats-headers.ts';
+
+export interface InboundFields {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers: MsgHdrs | undefined;
+  readonly attempt: number;
+  /** Server timestamp (JetStream); core NATS uses the publisher's header, else now. */
+  readonly timestamp: number | undefined;
+  readonly native: unknown;
+}
+
+export type Inbound<T> =
+  | { readonly ok: true; readonly source: DeadLetterSource; readonly message: Message<T> }
+  | { readonly ok: false; readonly source: DeadLetterSource; readonly error: DecodeError };
+
+export function readInbound<T>(
+  fields: InboundFields,
+  codec: Codec<T> | undefined,
+  fallback: Codec | undefined,
+): Inbound<T> {
+  const { headers, key, timestamp } = fromNatsHeaders(fields.headers);
+  const source: DeadLetterSource = { topic: fields.subject, key, headers, raw: fields.data };
+  const decoded = decodeMessage(pickCodec(codec, headers, fallback), fields.data);
+  if (!decoded.ok) return { ok: false, source, error: decoded.error };
+  const message = buildMessage({
+    topic: fields.subject,
+    key,
+    headers,
+    value: decoded.value,
+    raw: fields.data,
+    timestamp: fields.timestamp ?? timestamp,
+    attempt: fields.attempt,
+    native: fields.native,
+  });
+  return { ok: true, source, message };
+}

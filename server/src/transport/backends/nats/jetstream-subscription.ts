@@ -1,0 +1,257 @@
+/**
+ * A subscription backed by a JetStream pull consumer. Resolve = ack; throw = nak with the policy's
+ * backoff delay, so the server redelivers (to any group member) with the delivery count as attempt;
+ * exhausted or undecodable messages are dead-lettered and then terminated.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { Subscription } from '../../broker.ts';
+import { backoffDelay } from '../../delivery/backoff.ts';
+import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
+import { runHandler, toError } from '../../delivery/run-handler.ts';
+import { sleep } from '../../delivery/sleep.ts';
+import { type ConsumerSpec, consumerConfig, durableName, ensureConsumer } from './consumer-config.ts';
+import { MaxDeliveriesError } from './errors.ts';
+import { readInbound } from './inbound.ts';
+import { KEY_HEADER } from './nats-headers.ts';
+import type { ResolvedNatsOptions } from './options.ts';
+import type { StreamRegistry } from './stream-registry.ts';
+import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
+
+const RETRY_MS = 500;
+
+export interface JetStreamDeps {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly streams: StreamRegistry;
+  readonly options: ResolvedNatsOptions;
+}
+
+export class JetStreamSubscription<T> implements Subscription {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly closed: Promise<Error | undefined>;
+  readonly #ctx: SubscriptionContext<T>;
+  readonly #deps: JetStreamDeps;
+  readonly #scheduler: KeyedScheduler;
+  #spec: ConsumerSpec | undefined;
+  #messages: ConsumerMessages | undefined;
+  #closing = false;
+  #closeDone: Promise<void> | undefined;
+  #loopDone: Promise<Error | undefined> = Promise.resolve(undefined);
+  #resolveClosed!: (error: Error | undefined) => void;
+  /** Stream sequences handed to us and not yet acked or terminated: where a lost consumer restarts. */
+  readonly #unsettled = new Set<number>();
+  #lastSeq = 0;
+  /** Set while the consumer is being recreated; cleared once the new one is being read. */
+  #lost = false;
+  readonly #abort = new AbortController();
+
+  constructor(ctx: SubscriptionContext<T>, deps: JetStreamDeps) {
+    this.#ctx = ctx;
+    this.#deps = deps;
+    this.topic = ctx.topic;
+    this.group = ctx.group;
+    this.#scheduler = new KeyedScheduler({ maxInFlight: ctx.maxInFlight, orderedByKey: ctx.orderedByKey });
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
+
+  async start(): Promise<void> {
+    const { streams, options, js } = this.#deps;
+    const stream = await streams.streamFor(this.topic);
+    const own = streams.isOwnStream(this.topic, stream);
+    this.#spec = {
+      stream,
+      subject: this.topic,
+      durable: this.group !== undefined,
+      name: this.group !== undefined ? durableName(this.group, this.topic, own) : `fanout_${randomUUID()}`,
+    };
+    await ensureConsumer(this.#deps.jsm, this.#spec, consumerConfig(this.#spec, options, this.#ctx.policy));
+    const first = await this.#consume();
+    this.#loopDone = this.#run(first);
+    void this.#loopDone.then(async (error) => {
+      // The iterator ended on its own (connection closed for good): the subscription is over.
+      if (!this.#closing) {
+        this.#closing = true;
+        await this.#scheduler.onIdle();
+        this.#resolveClosed(error);
+      }
+    });
+  }
+
+  async #consume(): Promise<ConsumerMessages> {
+    const spec = this.#spec!;
+    const consumer = await this.#deps.js.consumers.get(spec.stream, spec.name);
+    // The pull batch bounds what sits in the client unprocessed; naked back on close.
+    const batch = Math.min(1_000, Math.max(64, this.#ctx.maxInFlight * 8));
+    const messages = await consumer.consume({ max_messages: batch });
+    this.#messages = messages;
+    void this.#watch(messages);
+    return messages;
+  }
+
+  /** Reads messages until closed; when the consumer was lost and recreated, reads the new one. */
+  async #run(first: ConsumerMessages): Promise<Error | undefined> {
+    let messages = first;
+    for (;;) {
+      const error = await this.#loop(messages);
+      if (this.#closing || !this.#lost) return error;
+      for (;;) {
+        try {
+          messages = await this.#consume();
+          this.#lost = false;
+          break;
+        } catch (consumeError) {
+          if (this.#closing) return undefined;
+          this.#ctx.logger?.warn(
+            { err: consumeError },
+            'nats: re-reading a recreated consumer failed; retrying',
+          );
+          await sleep(RETRY_MS, this.#abort.signal);
+        }
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closeDone ??= this.#close();
+    return this.#closeDone;
+  }
+
+  async #close(): Promise<void> {
+    const wasClosing = this.#closing;
+    this.#closing = true;
+    this.#abort.abort();
+    this.#messages?.stop();
+    const error = await this.#loopDone;
+    await this.#scheduler.onIdle();
+    if (this.#spec && !this.#spec.durable) {
+      // Nothing else will read a fan-out consumer: remove it now rather than after the inactivity timeout.
+      await this.#deps.jsm.consumers.delete(this.#spec.stream, this.#spec.name).catch((e: unknown) => {
+        this.#ctx.logger?.debug(
+          { err: e, consumer: this.#spec?.name },
+          'nats: fan-out consumer delete failed',
+        );
+      });
+    }
+    if (!wasClosing) this.#resolveClosed(error);
+  }
+
+  /** Ends when `messages` stops: close(), a lost consumer, or the connection closing for good. */
+  async #loop(messages: ConsumerMessages): Promise<Error | undefined> {
+    const limit = this.#ctx.maxInFlight * 2;
+    try {
+      for await (const m of messages) {
+        if (this.#closing) {
+          // Pulled but not started: hand it back at once instead of waiting out the ack wait.
+          m.nak();
+          continue;
+        }
+        // From a consumer the server lost: the recreated one delivers it again.
+        if (this.#lost) continue;
+        this.#unsettled.add(m.seq);
+        if (m.seq > this.#lastSeq) this.#lastSeq = m.seq;
+        const key = m.headers?.get(KEY_HEADER) || undefined;
+        void this.#scheduler.run(key, () => this.#process(m));
+        await this.#scheduler.whenBelow(limit);
+      }
+      return undefined;
+    } catch (error) {
+      this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: consumer iterator failed');
+      return toError(error);
+    }
+  }
+
+  /** Never throws: every path ends in ack, nak or term. */
+  async #process(m: JsMsg): Promise<void> {
+    const { policy } = this.#ctx;
+    const attempt = m.info.deliveryCount;
+    try {
+      const inbound = readInbound<T>(
+        {
+          subject: m.subject,
+          data: m.data,
+          headers: m.headers,
+          attempt,
+          timestamp: Math.floor(m.info.timestampNanos / 1e6),
+          native: m,
+        },
+        this.#ctx.codec,
+        this.#ctx.fallbackCodec,
+      );
+      if (!inbound.ok) return await this.#deadLetter(m, inbound.source, inbound.error, attempt);
+      if (attempt > policy.maxAttempts) {
+        return await this.#deadLetter(
+          m,
+          inbound.source,
+          new MaxDeliveriesError(attempt, policy.maxAttempts),
+          attempt,
+        );
+      }
+      const stop = this.#keepAlive(m);
+      const result = await runHandler(this.#ctx.handler, inbound.message, policy).finally(stop);
+      if (result.ok) this.#settle(m, 'ack');
+      else if (attempt >= policy.maxAttempts)
+        await this.#deadLetter(m, inbound.source, result.error, attempt);
+      else m.nak(backoffDelay(policy, attempt));
+    } catch (error) {
+      this.#ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message naked');
+      m.nak(backoffDelay(policy, attempt));
+    }
+  }
+
+  /** Acked or terminated: done for good. A naked message stays unsettled until it comes back. */
+  #settle(m: JsMsg, how: 'ack' | 'term'): void {
+    if (how === 'ack') m.ack();
+    else m.term();
+    this.#unsettled.delete(m.seq);
+  }
+
+  async #deadLetter(m: JsMsg, source: Parameters<typeof deadLetter>[1], error: Error, attempts: number) {
+    if (await deadLetter(this.#ctx as SubscriptionContext<unknown>, source, error, attempts))
+      this.#settle(m, 'term');
+    else m.nak(backoffDelay(this.#ctx.policy, attempts));
+  }
+
+  /** A handler may outlive the ack wait; tell the server it is still being worked on. */
+  #keepAlive(m: JsMsg): () => void {
+    const timer = setInterval(() => m.working(), Math.max(500, this.#deps.options.ackWaitMs / 2));
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * A consumer the server no longer knows (a restart lost it, or it was deleted) is recreated from the
+   * first unsettled sequence, then `messages` is stopped so #run reads the new one: a pull iterator
+   * whose consumer was deleted stops asking for messages.
+   */
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (this.#closing) return;
+      if (s.type !== 'consumer_not_found' && s.type !== 'consumer_deleted') continue;
+      this.#lost = true;
+      const spec = this.#spec!;
+      const start = this.#restartSeq();
+      while (!this.#closing) {
+        try {
+          const config = consumerConfig(spec, this.#deps.options, this.#ctx.policy, start);
+          await ensureConsumer(this.#deps.jsm, spec, config);
+          this.#ctx.logger?.warn({ consumer: spec.name, start }, 'nats: lost consumer recreated');
+          break;
+        } catch (error) {
+          this.#ctx.logger?.debug({ err: error }, 'nats: consumer recreate failed; retrying');
+          await sleep(RETRY_MS, this.#abort.signal);
+        }
+      }
+      messages.stop();
+      return;
+    }
+  }
+
+  #restartSeq(): number {
+    let min = this.#lastSeq + 1;
+    for (const seq of this.#unsettled) if (seq < min) min = seq;
+    return min;
+  }
+}

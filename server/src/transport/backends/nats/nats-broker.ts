@@ -1,0 +1,255 @@
+/**
+ * The NATS broker: JetStream (persistent, default) or core NATS, chosen by `options.mode`.
+ * One connection per broker; nats.js reconnects by itself and resubscribes core subscriptions,
+ * JetStream pull consumers resume on their own (and lost ones are recreated by the subscription).
+ */
+import { setMaxListeners } from 'node:events';
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type {
+  Broker,
+  BrokerStatus,
+  Capabilities,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../broker.ts';
+import { jsonCodec } from '../../codecs/json-codec.ts';
+import { buildPublishHeaders } from '../../delivery/headers.ts';
+import { resolvePolicy } from '../../delivery/policy.ts';
+import { BrokerClosedError, ConnectError, InvalidOptionError, PublishError } from '../../errors.ts';
+import { type Handler, HEADER } from '../../message.ts';
+import { isPattern } from '../../topics/wildcards.ts';
+import { capabilitiesFor } from './capabilities.ts';
+import { CoreSubscription } from './core-subscription.ts';
+import { JetStreamSubscription } from './jetstream-subscription.ts';
+import { subjectProblem } from './names.ts';
+import { toNatsHeaders } from './nats-headers.ts';
+import { type NatsBrokerOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.ts';
+import { CorePublisher, JetStreamPublisher, type Publisher } from './publishers.ts';
+import { StatusTracker } from './status-tracker.ts';
+import { StreamRegistry } from './stream-registry.ts';
+import type { SubscriptionContext } from './subscription-context.ts';
+
+interface Connected {
+  readonly nc: NatsConnection;
+  readonly publisher: Publisher;
+  readonly jetstream?: {
+    readonly js: JetStreamClient;
+    readonly jsm: JetStreamManager;
+    readonly streams: StreamRegistry;
+  };
+}
+
+export class NatsBroker implements Broker {
+  readonly name = 'nats';
+  readonly capabilities: Capabilities;
+  readonly options: ResolvedNatsOptions;
+  readonly #status: StatusTracker;
+  readonly #subscriptions = new Set<Subscription>();
+  /** Publishes awaiting their ack: close() lets them finish before draining the connection. */
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Aborted by close(): publish retries stop waiting. */
+  readonly #stopped = new AbortController();
+  #connecting: Promise<Connected> | undefined;
+  #connected: Connected | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: NatsBrokerOptions = {}) {
+    this.options = resolveNatsOptions(options);
+    this.capabilities = capabilitiesFor(this.options.mode);
+    // Every publish retry waiting out a restart listens on this one signal.
+    setMaxListeners(0, this.#stopped.signal);
+    this.#status = new StatusTracker((error) =>
+      this.options.logger?.error({ err: error }, 'nats: status listener threw'),
+    );
+  }
+
+  get status(): BrokerStatus {
+    return this.#status.current;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    return this.#status.on(listener);
+  }
+
+  async connect(): Promise<void> {
+    await this.#ensureConnected('connect');
+  }
+
+  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    const problem =
+      subjectProblem(topic) ?? (isPattern(topic) ? `cannot publish to pattern "${topic}"` : undefined);
+    if (problem) throw new InvalidOptionError(`nats: ${problem}`);
+    const sending = this.#ensureConnected('publish').then((connected) =>
+      this.#send(connected, topic, value, options),
+    );
+    const tracked = sending.catch(() => {});
+    this.#inFlight.add(tracked);
+    void tracked.then(() => this.#inFlight.delete(tracked));
+    await sending;
+  }
+
+  /** Also used for dead letters, which must still go out while close() drains running handlers. */
+  async #send<T>(connected: Connected, topic: string, value: T, options: PublishOptions): Promise<void> {
+    const codec = options.codec ?? this.options.codec ?? jsonCodec;
+    try {
+      const data = codec.encode(value as never);
+      const headers = buildPublishHeaders(codec, options.headers);
+      const timestamp = this.options.mode === 'core' ? Date.now() : undefined;
+      const natsHeaders = toNatsHeaders(headers, options.key, timestamp);
+      await connected.publisher.publish(topic, data, natsHeaders, headers[HEADER.messageId]!);
+    } catch (error) {
+      if (connected.nc.isClosed()) throw new BrokerClosedError('publish');
+      throw new PublishError(this.name, topic, error);
+    }
+  }
+
+  async subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T> = {},
+  ): Promise<Subscription> {
+    const problem = subjectProblem(topic);
+    if (problem) throw new InvalidOptionError(`nats: ${problem}`);
+    const maxInFlight = options.maxInFlight ?? 1;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new InvalidOptionError('nats: maxInFlight must be an integer >= 1');
+    }
+    if (options.group !== undefined && options.group.length === 0)
+      throw new InvalidOptionError('nats: empty group');
+    const connected = await this.#ensureConnected('subscribe');
+    const context: SubscriptionContext<T> = {
+      topic,
+      group: options.group,
+      handler,
+      policy: resolvePolicy({ ...this.options.policy, ...options.policy }),
+      codec: options.codec,
+      fallbackCodec: this.options.codec,
+      maxInFlight,
+      orderedByKey: options.orderedByKey ?? true,
+      broker: { publish: (t, v, o) => this.#send(connected, t, v, o ?? {}) },
+      logger: this.options.logger,
+    };
+    const subscription = connected.jetstream
+      ? new JetStreamSubscription(context, { ...connected.jetstream, options: this.options })
+      : new CoreSubscription(context, connected.nc);
+    await subscription.start();
+    this.#subscriptions.add(subscription);
+    void subscription.closed.then(() => this.#subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.deadlineMs ?? 30_000);
+    return this.#closing;
+  }
+
+  /** The NatsConnection (request-reply, KV, object store, ... live there); undefined before connect. */
+  native(): NatsConnection | undefined {
+    return this.#connected?.nc;
+  }
+
+  async #close(deadlineMs: number): Promise<void> {
+    this.#stopped.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const drained = Promise.all([...this.#subscriptions].map((s) => s.close())).then(() => 'done' as const);
+    if ((await Promise.race([drained, deadline])) === 'late') {
+      this.options.logger?.warn({ deadlineMs }, 'nats: close deadline passed with handlers still running');
+    }
+    clearTimeout(timer);
+    // Publishes already accepted get their acks before the connection drains.
+    await Promise.all([...this.#inFlight]);
+    const connected = await this.#connecting?.catch(() => undefined);
+    // drain flushes pending acks and publishes, then closes the socket.
+    if (connected && !connected.nc.isClosed()) await connected.nc.drain().catch(() => connected.nc.close());
+    this.#status.set({ type: 'closed' });
+  }
+
+  #ensureConnected(what: string): Promise<Connected> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError(what));
+    this.#connecting ??= this.#open().catch((error: unknown) => {
+      this.#connecting = undefined;
+      this.#status.set({ type: 'closed', error: error as Error });
+      throw error;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Connected> {
+    const o = this.options;
+    this.#status.set({ type: 'connecting' });
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: [...o.servers],
+        name: o.name,
+        user: o.user,
+        pass: o.pass,
+        token: o.token,
+        maxReconnectAttempts: o.maxReconnectAttempts,
+        reconnectTimeWait: o.reconnectTimeWaitMs,
+      });
+    } catch (error) {
+      throw new ConnectError(this.name, error);
+    }
+    let connected: Connected;
+    try {
+      if (o.mode === 'jetstream') {
+        const jsm = await jetstreamManager(nc, { timeout: o.requestTimeoutMs });
+        const js = jetstream(nc, { timeout: o.requestTimeoutMs });
+        const streams = new StreamRegistry(jsm, o);
+        await streams.declareAll();
+        const publisher = new JetStreamPublisher(js, streams, o, this.#stopped.signal);
+        connected = { nc, publisher, jetstream: { js, jsm, streams } };
+      } else {
+        connected = { nc, publisher: new CorePublisher(nc) };
+      }
+    } catch (error) {
+      await nc.close();
+      throw new ConnectError(this.name, error);
+    }
+    this.#connected = connected;
+    void this.#followStatus(nc);
+    this.#status.set({ type: 'connected' });
+    return connected;
+  }
+
+  /** nats.js status events -> BrokerStatus; the connection closing for good ends every subscription. */
+  async #followStatus(nc: NatsConnection): Promise<void> {
+    let attempt = 0;
+    void nc.closed().then((error) => {
+      if (!this.#closing) this.#status.set(error ? { type: 'closed', error } : { type: 'closed' });
+    });
+    for await (const s of nc.status()) {
+      switch (s.type) {
+        case 'disconnect':
+          attempt = 0;
+          this.#status.set({ type: 'reconnecting', attempt });
+          break;
+        case 'reconnecting':
+          attempt++;
+          this.#status.set({ type: 'reconnecting', attempt });
+          break;
+        case 'reconnect':
+          attempt = 0;
+          this.#status.set({ type: 'connected' });
+          break;
+        case 'error':
+          this.options.logger?.warn({ err: s.error }, 'nats: server error');
+          break;
+        case 'slowConsumer':
+          this.options.logger?.warn(
+            { subject: s.sub.getSubject(), pending: s.pending },
+            'nats: slow consumer',
+          );
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}

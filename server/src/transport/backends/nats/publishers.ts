@@ -1,0 +1,80 @@
+/**
+ * How a publish is "taken" per mode. JetStream: the stream's PubAck; retried on transient failures
+ * (server restarting, JetStream not ready) with the same Nats-Msg-Id, so a retry that raced a lost
+ * ack is dropped by the server as a duplicate. Core: a PING/PONG round trip after the message
+ * (nc.flush), shared by every publish issued in the same tick.
+ */
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import { sleep } from '../../delivery/sleep.ts';
+import { isTransient } from './errors.ts';
+import type { StreamRegistry } from './stream-registry.ts';
+
+export interface Publisher {
+  publish(subject: string, data: Uint8Array, headers: MsgHdrs, messageId: string): Promise<void>;
+}
+
+export class JetStreamPublisher implements Publisher {
+  readonly #js: JetStreamClient;
+  readonly #streams: StreamRegistry;
+  readonly #timeoutMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #stopped: AbortSignal;
+
+  constructor(
+    js: JetStreamClient,
+    streams: StreamRegistry,
+    options: { publishTimeoutMs: number; requestTimeoutMs: number },
+    stopped: AbortSignal,
+  ) {
+    this.#js = js;
+    this.#streams = streams;
+    this.#timeoutMs = options.publishTimeoutMs;
+    this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.#stopped = stopped;
+  }
+
+  async publish(subject: string, data: Uint8Array, headers: MsgHdrs, messageId: string): Promise<void> {
+    const deadline = Date.now() + this.#timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#streams.streamFor(subject);
+        await this.#js.publish(subject, data, {
+          headers,
+          msgID: messageId,
+          timeout: Math.min(this.#requestTimeoutMs, Math.max(1, deadline - Date.now())),
+        });
+        return;
+      } catch (error) {
+        // No responders: no stream captures the subject any more (deleted?) or JetStream is not up yet.
+        if ((error as Error).name === 'JetStreamNotEnabled') this.#streams.forget(subject);
+        const wait = Math.min(1_000, 25 * 2 ** attempt);
+        if (!isTransient(error) || this.#stopped.aborted || Date.now() + wait >= deadline) throw error;
+        await sleep(wait, this.#stopped);
+      }
+    }
+  }
+}
+
+export class CorePublisher implements Publisher {
+  readonly #nc: NatsConnection;
+  #nextFlush: Promise<void> | undefined;
+
+  constructor(nc: NatsConnection) {
+    this.#nc = nc;
+  }
+
+  async publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<void> {
+    this.#nc.publish(subject, data, { headers });
+    await this.#flush();
+  }
+
+  /** One flush covers every publish made before it was sent: join the one not yet sent. */
+  #flush(): Promise<void> {
+    this.#nextFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.#nextFlush = undefined;
+      return this.#nc.flush();
+    });
+    return this.#nextFlush;
+  }
+}

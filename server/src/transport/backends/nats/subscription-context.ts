@@ -1,0 +1,47 @@
+/** What both subscription kinds (JetStream and core) are given by the broker. */
+import type { Logger } from 'pino';
+import type { Broker, DeliveryPolicy } from '../../broker.ts';
+import type { Codec } from '../../codec.ts';
+import { type DeadLetterSource, publishDeadLetter } from '../../delivery/dead-letter.ts';
+import type { Handler } from '../../message.ts';
+
+export interface SubscriptionContext<T> {
+  /** The topic (or wildcard pattern) as given; it is the NATS subject too. */
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly handler: Handler<T>;
+  readonly policy: DeliveryPolicy;
+  /** The subscription's codec; absent = pick by content-type, then the broker default. */
+  readonly codec: Codec<T> | undefined;
+  readonly fallbackCodec: Codec | undefined;
+  readonly maxInFlight: number;
+  readonly orderedByKey: boolean;
+  /** Dead letters are published back through the broker (so they land in a stream of their own). */
+  readonly broker: Pick<Broker, 'publish'>;
+  readonly logger: Logger | undefined;
+}
+
+/**
+ * Dead-letters one message; resolves true when it was published (or dropped by policy, which is
+ * logged), false when publishing failed and the caller should keep the message for another try.
+ */
+export async function deadLetter(
+  context: SubscriptionContext<unknown>,
+  source: DeadLetterSource,
+  error: Error,
+  attempts: number,
+): Promise<boolean> {
+  try {
+    const outcome = await publishDeadLetter(context.broker, context.policy, source, error, attempts);
+    if (outcome.type === 'dropped') {
+      context.logger?.warn(
+        { topic: source.topic, attempts, err: error },
+        'nats: message dropped (no dead-letter topic)',
+      );
+    }
+    return true;
+  } catch (publishError) {
+    context.logger?.error({ topic: source.topic, err: publishError }, 'nats: dead-letter publish failed');
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Our headers <-> AMQP message properties. The standard ones use the AMQP properties (message-id,
+ * correlation-id, content-type) so other AMQP clients see them where they expect; everything else is
+ * an AMQP header. Internal headers (key, publish time, retry bookkeeping, RabbitMQ's x-death) are
+ * read into Message fields and not shown as headers.
+ */
+import type { MessageProperties, Options } from 'amqplib';
+import { HEADER, type Headers } from '../../message.ts';
+
+/** The ordering key (AMQP has none of its own). */
+export const KEY_HEADER = 'x-message-key';
+/** Publish time in ms (the AMQP timestamp property has whole seconds only). */
+export const PUBLISHED_AT_HEADER = 'x-published-at';
+/** Set on a message republished to a retry queue: the attempt it will be. */
+export const RETRY_ATTEMPT_HEADER = 'x-retry-attempt';
+/** Set on a retried message: the topic it was first published to (its routing key is the queue's). */
+export const RETRY_TOPIC_HEADER = 'x-retry-topic';
+
+const INTERNAL = new Set([
+  KEY_HEADER,
+  PUBLISHED_AT_HEADER,
+  RETRY_ATTEMPT_HEADER,
+  RETRY_TOPIC_HEADER,
+  'x-death',
+]);
+const isInternal = (name: string) =>
+  INTERNAL.has(name) || name.startsWith('x-first-death-') || name.startsWith('x-last-death-');
+
+export function publishProperties(
+  headers: Headers,
+  key: string | undefined,
+  timestamp: number,
+  persistent: boolean,
+): Options.Publish {
+  const amqpHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name !== HEADER.messageId && name !== HEADER.correlationId && name !== HEADER.contentType)
+      amqpHeaders[name] = value;
+  }
+  if (key !== undefined) amqpHeaders[KEY_HEADER] = key;
+  amqpHeaders[PUBLISHED_AT_HEADER] = String(timestamp);
+  const props: Options.Publish = {
+    persistent,
+    headers: amqpHeaders,
+    timestamp: Math.floor(timestamp / 1000),
+  };
+  if (headers[HEADER.messageId] !== undefined) props.messageId = headers[HEADER.messageId];
+  if (headers[HEADER.correlationId] !== undefined) props.correlationId = headers[HEADER.correlationId];
+  if (headers[HEADER.contentType] !== undefined) props.contentType = headers[HEADER.contentType];
+  return props;
+}
+
+export interface InboundMeta {
+  readonly headers: Headers;
+  readonly key: string | undefined;
+  readonly timestamp: number;
+  /** 1 unless the message came back from a retry queue. */
+  readonly attempt: number;
+  /** The original topic when the message came back from a retry queue. */
+  readonly retryTopic: string | undefined;
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function readProperties(properties: MessageProperties): InboundMeta {
+  const raw = (properties.headers ?? {}) as Record<string, unknown>;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined && value !== null && !isInternal(name.toLowerCase()))
+      headers[name.toLowerCase()] = text(value);
+  }
+  if (properties.messageId !== undefined) headers[HEADER.messageId] = text(properties.messageId);
+  if (properties.correlationId !== undefined) headers[HEADER.correlationId] = text(properties.correlationId);
+  if (properties.contentType !== undefined) headers[HEADER.contentType] = text(properties.contentType);
+  const publishedAt = Number(raw[PUBLISHED_AT_HEADER]);
+  const seconds = Number(properties.timestamp);
+  const attempt = Number(raw[RETRY_ATTEMPT_HEADER]);
+  return {
+    headers,
+    key: raw[KEY_HEADER] === undefined ? undefined : text(raw[KEY_HEADER]),
+    timestamp: Number.isFinite(publishedAt)
+      ? publishedAt
+      : Number.isFinite(seconds) && seconds > 0
+        ? seconds * 1000
+        : Date.now(),
+    attempt: Number.isInteger(attempt) && attempt > 1 ? attempt : 1,
+    retryTopic: raw[RETRY_TOPIC_HEADER] === undefined ? undefined : text(raw[RETRY_TOPIC_HEADER]),
+  };
+}

@@ -1,0 +1,3 @@
+export type { RabbitmqBrokerOptions } from './options.ts';
+export { capabilities, createRabbitmqBroker } from './rabbitmq-broker.ts';
+export { DEAD_LETTER_GROUP } from './rabbitmq-subscription.ts';

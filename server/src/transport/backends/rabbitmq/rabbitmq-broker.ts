@@ -1,0 +1,243 @@
+/**
+ * The RabbitMQ backend (amqplib): every message goes through one durable topic exchange, routed by
+ * topic; subscriptions consume from their own queues (see topology.ts). Publishes use a confirm
+ * channel and resolve on the broker's confirm. AmqpConnection reconnects and restores subscriptions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Options } from 'amqplib';
+import {
+  type Broker,
+  BrokerClosedError,
+  type BrokerStatus,
+  buildPublishHeaders,
+  type Capabilities,
+  type Codec,
+  DeadlineError,
+  type Handler,
+  InvalidOptionError,
+  isPattern,
+  jsonCodec,
+  PublishError,
+  type PublishOptions,
+  patternProblem,
+  resolvePolicy,
+  type SubscribeOptions,
+  type Subscription,
+  TransportError,
+} from '../../internal.ts';
+import { StatusEmitter } from '../../status-emitter.ts';
+import { AmqpConnection } from './amqp-connection.ts';
+import { publishProperties } from './amqp-headers.ts';
+import {
+  type RabbitmqBrokerOptions,
+  type ResolvedRabbitmqOptions,
+  resolveRabbitmqOptions,
+} from './options.ts';
+import { RabbitmqSubscription } from './rabbitmq-subscription.ts';
+import { queueName } from './topology.ts';
+
+export const capabilities: Capabilities = Object.freeze({
+  persistent: true,
+  orderedByKey: true,
+  redelivery: true,
+  groups: true,
+  requestReply: false,
+  headers: true,
+  wildcards: true,
+});
+
+export function createRabbitmqBroker(options: RabbitmqBrokerOptions = {}): Broker {
+  return new RabbitmqBroker(resolveRabbitmqOptions(options));
+}
+
+/** The connection dropped before the broker confirmed: the message may or may not have been taken. */
+const isConnectionLoss = (error: unknown) =>
+  /channel closed|connection closed|channel ended/i.test(String((error as Error)?.message));
+
+class RabbitmqBroker implements Broker {
+  readonly name = 'rabbitmq';
+  readonly capabilities = capabilities;
+  readonly #o: ResolvedRabbitmqOptions;
+  readonly #status = new StatusEmitter();
+  readonly #amqp: AmqpConnection;
+  readonly #subs = new Set<RabbitmqSubscription<unknown>>();
+  readonly #internal: Pick<Broker, 'publish'> = {
+    publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})),
+  };
+  readonly #inflight = new Set<Promise<void>>();
+  #started: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ResolvedRabbitmqOptions) {
+    this.#o = options;
+    this.#amqp = new AmqpConnection(options, this.#status);
+  }
+
+  get status(): BrokerStatus {
+    return this.#status.status;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    return this.#status.on(listener);
+  }
+
+  /** The amqplib ChannelModel (connection), undefined while (re)connecting. */
+  native(): unknown {
+    return this.#amqp.live?.connection;
+  }
+
+  connect(): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError('rabbitmq connect'));
+    this.#started ??= this.#amqp.start().catch((error: unknown) => {
+      this.#started = undefined;
+      throw error;
+    });
+    return this.#started;
+  }
+
+  publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError(`rabbitmq publish to "${topic}"`));
+    // Tracked from the call on, so a close() right after still waits for its confirm.
+    return this.#track(this.connect().then(() => this.#send(topic, value, options)));
+  }
+
+  #track(sent: Promise<void>): Promise<void> {
+    this.#inflight.add(sent);
+    const untrack = () => {
+      this.#inflight.delete(sent);
+    };
+    sent.then(untrack, untrack);
+    return sent;
+  }
+
+  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    const problem =
+      patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
+    if (problem) throw new PublishError('rabbitmq', topic, new InvalidOptionError(problem));
+    const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
+    let payload: Uint8Array;
+    try {
+      payload = codec.encode(value);
+    } catch (cause) {
+      throw new PublishError('rabbitmq', topic, cause);
+    }
+    const headers = buildPublishHeaders(codec as Codec, options.headers);
+    const props = publishProperties(headers, options.key, Date.now(), this.#o.persistent);
+    const content = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    try {
+      await this.#publishRaw(this.#o.exchange, topic, content, props);
+    } catch (cause) {
+      throw cause instanceof TransportError ? cause : new PublishError('rabbitmq', topic, cause);
+    }
+  }
+
+  /**
+   * Publishes on the confirm channel and resolves on the confirm. While reconnecting it waits (up to
+   * publishTimeoutMs); a publish whose connection dropped before the confirm is sent again on the new
+   * connection (at-least-once: the first copy may have been taken too).
+   */
+  #publishRaw = async (
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+  ): Promise<void> => {
+    const deadline = Date.now() + this.#o.publishTimeoutMs;
+    for (;;) {
+      const live = await this.#amqp.ready(Math.max(0, deadline - Date.now()));
+      if (!live) {
+        if (this.#closing && !this.#amqp.live)
+          throw new BrokerClosedError(`rabbitmq publish to "${routingKey}"`);
+        throw new PublishError(
+          'rabbitmq',
+          routingKey,
+          new Error(`no connection within ${this.#o.publishTimeoutMs} ms`),
+        );
+      }
+      const confirmed = new Promise<void>((resolve, reject) => {
+        try {
+          live.publisher.publish(exchange, routingKey, content, options, (error: unknown) =>
+            error ? reject(error) : resolve(),
+          );
+        } catch (error) {
+          reject(error);
+        }
+      });
+      try {
+        await confirmed;
+        return;
+      } catch (error) {
+        if (!isConnectionLoss(error) || Date.now() >= deadline)
+          throw new PublishError('rabbitmq', routingKey, error);
+        this.#o.logger.debug(
+          { err: error, routingKey },
+          'rabbitmq: connection lost before confirm; publishing again',
+        );
+      }
+    }
+  };
+
+  async subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T> = {},
+  ): Promise<Subscription> {
+    if (this.#closing) throw new BrokerClosedError(`rabbitmq subscribe to "${topic}"`);
+    const problem = patternProblem(topic);
+    if (problem) throw new InvalidOptionError(problem);
+    if (options.group !== undefined && options.group.length === 0)
+      throw new InvalidOptionError('group is empty');
+    const maxInFlight = options.maxInFlight ?? 1;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
+      throw new InvalidOptionError('maxInFlight must be an integer >= 1');
+    await this.connect();
+    const live = await this.#amqp.ready(this.#o.publishTimeoutMs);
+    if (!live) throw new TransportError('TRANSPORT_CONNECT_FAILED', 'rabbitmq: not connected');
+    const sub = new RabbitmqSubscription<T>({
+      topic,
+      group: options.group,
+      queue: queueName(this.#o.queuePrefix, topic, options.group ?? `fanout.${randomUUID()}`),
+      handler,
+      codec: options.codec,
+      fallbackCodec: this.#o.codec,
+      policy: resolvePolicy({ ...this.#o.policy, ...options.policy }),
+      maxInFlight,
+      orderedByKey: options.orderedByKey ?? true,
+      exchange: this.#o.exchange,
+      queuePrefix: this.#o.queuePrefix,
+      amqp: this.#amqp,
+      publisher: this.#internal,
+      publishRaw: this.#publishRaw,
+      logger: this.#o.logger,
+    });
+    await sub.start(live.connection);
+    this.#subs.add(sub as RabbitmqSubscription<unknown>);
+    void sub.closed.then(() => this.#subs.delete(sub as RabbitmqSubscription<unknown>));
+    return sub;
+  }
+
+  close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#drain(options.deadlineMs ?? this.#o.closeDeadlineMs);
+    return this.#closing;
+  }
+
+  async #drain(deadlineMs: number): Promise<void> {
+    await this.#started?.catch(() => {});
+    const drained = Promise.allSettled([...this.#subs].map((s) => s.close())).then(() =>
+      Promise.allSettled([...this.#inflight]),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const result = await Promise.race([drained, late]);
+    clearTimeout(timer);
+    await this.#amqp.close();
+    if (result === 'late') {
+      const error = new DeadlineError('rabbitmq close', deadlineMs);
+      this.#status.set({ type: 'closed', error });
+      throw error;
+    }
+    this.#status.set({ type: 'closed' });
+  }
+}

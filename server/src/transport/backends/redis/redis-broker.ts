@@ -1,0 +1,343 @@
+/**
+ * The Redis backend. `streams` mode (default): every topic is a stream (XADD, optionally trimmed),
+ * consumed through consumer groups — persistent, with ack, retry, claim of a crashed consumer's
+ * messages and dead letters. `pubsub` mode: PUBLISH / (P)SUBSCRIBE, fan-out only, nothing persisted.
+ *
+ * Connections: one command connection (auto-pipelined) for publishes and acks; streams mode adds one
+ * blocking connection per subscription (XREADGROUP BLOCK must not stall the others); pubsub mode
+ * adds one subscriber connection. ioredis reconnects each of them; the read loops and ioredis'
+ * auto-resubscribe restore every subscription.
+ */
+import Redis from 'ioredis';
+import {
+  type Broker,
+  BrokerClosedError,
+  type BrokerStatus,
+  buildPublishHeaders,
+  type Capabilities,
+  type Codec,
+  ConnectError,
+  DeadlineError,
+  type Handler,
+  InvalidOptionError,
+  isPattern,
+  jsonCodec,
+  PublishError,
+  type PublishOptions,
+  patternProblem,
+  resolvePolicy,
+  type SubscribeOptions,
+  type Subscription,
+  UnsupportedError,
+} from '../../internal.ts';
+import { StatusEmitter } from '../../status-emitter.ts';
+import { type RedisBrokerOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.ts';
+import { encodeEnvelope } from './pubsub-envelope.ts';
+import { PubsubRouter } from './pubsub-router.ts';
+import { PubsubSubscription } from './pubsub-subscription.ts';
+import { redisCommandBuffer } from './redis-command.ts';
+import { entryFields } from './stream-entry.ts';
+import { StreamSubscription } from './stream-subscription.ts';
+
+export const capabilitiesByMode: Readonly<Record<'streams' | 'pubsub', Capabilities>> = Object.freeze({
+  streams: Object.freeze({
+    persistent: true,
+    orderedByKey: true,
+    redelivery: true,
+    groups: true,
+    requestReply: false,
+    headers: true,
+    wildcards: false,
+  }),
+  // Nothing is kept and the server cannot redeliver: retries run in-process (lost if the process dies).
+  pubsub: Object.freeze({
+    persistent: false,
+    orderedByKey: true,
+    redelivery: true,
+    groups: false,
+    requestReply: false,
+    headers: true,
+    wildcards: true,
+  }),
+});
+
+/** The default (streams) mode's capabilities. */
+export const capabilities: Capabilities = capabilitiesByMode.streams;
+
+export function createRedisBroker(options: RedisBrokerOptions = {}): Broker {
+  return new RedisBroker(resolveRedisOptions(options));
+}
+
+type AnySubscription = StreamSubscription<unknown> | PubsubSubscription<unknown>;
+
+class RedisBroker implements Broker {
+  readonly name = 'redis';
+  readonly capabilities: Capabilities;
+  readonly #o: ResolvedRedisOptions;
+  readonly #status = new StatusEmitter();
+  readonly #subs = new Set<AnySubscription>();
+  readonly #publishes = new Set<Promise<void>>();
+  /** Publishes of the subscriptions themselves (dead letters), allowed while close() drains. */
+  readonly #internal: Pick<Broker, 'publish'> = {
+    publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})),
+  };
+  #commands: Redis | undefined;
+  #router: PubsubRouter | undefined;
+  #connecting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #attempt = 0;
+
+  constructor(options: ResolvedRedisOptions) {
+    this.#o = options;
+    this.capabilities = capabilitiesByMode[options.mode];
+  }
+
+  get status(): BrokerStatus {
+    return this.#status.status;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    return this.#status.on(listener);
+  }
+
+  native(): Redis | undefined {
+    return this.#commands;
+  }
+
+  connect(): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError('redis connect'));
+    this.#connecting ??= this.#open().catch((error: unknown) => {
+      this.#connecting = undefined;
+      throw error;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<void> {
+    this.#status.set({ type: 'connecting' });
+    const redis = new Redis(this.#o.url, { lazyConnect: true, enableAutoPipelining: true, ...this.#o.redis });
+    let lastError: Error | undefined;
+    redis.on('error', (error: Error) => {
+      lastError = error;
+      this.#o.logger.debug({ err: error }, 'redis: connection error');
+    });
+    try {
+      await redis.connect();
+    } catch (cause) {
+      redis.disconnect();
+      this.#status.set({ type: 'idle' });
+      throw new ConnectError('redis', cause);
+    }
+    redis.on('ready', () => {
+      this.#attempt = 0;
+      if (!this.#closing) this.#status.set({ type: 'connected' });
+    });
+    redis.on('reconnecting', () => {
+      if (this.#closing) return;
+      this.#attempt++;
+      this.#status.set({
+        type: 'reconnecting',
+        attempt: this.#attempt,
+        ...(lastError ? { error: lastError } : {}),
+      });
+    });
+    redis.on('end', () => {
+      if (!this.#closing) this.#status.set({ type: 'closed', ...(lastError ? { error: lastError } : {}) });
+    });
+    this.#commands = redis;
+    this.#status.set({ type: 'connected' });
+  }
+
+  async #ready(what: string): Promise<Redis> {
+    if (this.#closing) throw new BrokerClosedError(`redis ${what}`);
+    if (!this.#commands) await this.connect();
+    return this.#commands as Redis;
+  }
+
+  publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError(`redis publish to "${topic}"`));
+    // Tracked from the call on, so a close() right after still waits for it.
+    return this.#track(this.#ready('publish').then(() => this.#send(topic, value, options)));
+  }
+
+  #track(sent: Promise<void>): Promise<void> {
+    this.#publishes.add(sent);
+    const untrack = () => {
+      this.#publishes.delete(sent);
+    };
+    sent.then(untrack, untrack);
+    return sent;
+  }
+
+  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    const commands = this.#commands;
+    if (!commands) throw new BrokerClosedError(`redis publish to "${topic}"`);
+    const problem =
+      patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
+    if (problem) throw new PublishError('redis', topic, new InvalidOptionError(problem));
+    const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
+    let payload: Uint8Array;
+    try {
+      payload = codec.encode(value);
+    } catch (cause) {
+      throw new PublishError('redis', topic, cause);
+    }
+    const headers = buildPublishHeaders(codec as Codec, options.headers);
+    const timestamp = Date.now();
+    const name = this.#o.keyPrefix + topic;
+    const sent =
+      this.#o.mode === 'streams'
+        ? redisCommandBuffer(
+            commands,
+            'XADD',
+            name,
+            ...this.#trimArgs(timestamp),
+            '*',
+            ...entryFields(payload, options.key, headers, timestamp),
+          )
+        : redisCommandBuffer(
+            commands,
+            'PUBLISH',
+            name,
+            encodeEnvelope({ payload, key: options.key, headers, timestamp }),
+          );
+    try {
+      await sent;
+    } catch (cause) {
+      throw new PublishError('redis', topic, cause);
+    }
+  }
+
+  #trimArgs(now: number): string[] {
+    const trim = this.#o.trim;
+    if (!trim) return [];
+    const op = trim.exact ? '=' : '~';
+    if (trim.maxLen !== undefined) return ['MAXLEN', op, String(trim.maxLen)];
+    if (trim.maxAgeMs !== undefined) return ['MINID', op, `${Math.max(0, now - trim.maxAgeMs)}-0`];
+    return [];
+  }
+
+  async subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T> = {},
+  ): Promise<Subscription> {
+    const commands = await this.#ready(`subscribe to "${topic}"`);
+    const problem = patternProblem(topic);
+    if (problem) throw new InvalidOptionError(problem);
+    if (options.group !== undefined && options.group.length === 0)
+      throw new InvalidOptionError('group is empty');
+    const common = {
+      topic,
+      handler,
+      codec: options.codec,
+      fallbackCodec: this.#o.codec,
+      policy: resolvePolicy({ ...this.#o.policy, ...options.policy }),
+      maxInFlight: options.maxInFlight ?? 1,
+      orderedByKey: options.orderedByKey ?? true,
+      publisher: this.#internal,
+      logger: this.#o.logger,
+    };
+    if (!Number.isInteger(common.maxInFlight) || common.maxInFlight < 1) {
+      throw new InvalidOptionError('maxInFlight must be an integer >= 1');
+    }
+    const sub =
+      this.#o.mode === 'streams'
+        ? await this.#subscribeStream(commands, common, options.group)
+        : await this.#subscribePubsub(commands, common, options.group);
+    this.#subs.add(sub as AnySubscription);
+    void sub.closed.then(() => this.#subs.delete(sub as AnySubscription));
+    return sub;
+  }
+
+  async #subscribeStream<T>(
+    commands: Redis,
+    common: Omit<
+      ConstructorParameters<typeof StreamSubscription<T>>[0],
+      | 'streamKey'
+      | 'group'
+      | 'commands'
+      | 'blocking'
+      | 'claimIdleMs'
+      | 'claimIntervalMs'
+      | 'blockMs'
+      | 'readCount'
+    >,
+    group: string | undefined,
+  ): Promise<StreamSubscription<T>> {
+    if (isPattern(common.topic))
+      throw new UnsupportedError('redis (streams mode)', 'wildcard subscriptions; use mode "pubsub"');
+    // Waits through reconnects (maxRetriesPerRequest: null) instead of failing the read loop.
+    const blocking = commands.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
+    blocking.on('error', (error: Error) =>
+      this.#o.logger.debug({ err: error }, 'redis: blocking connection error'),
+    );
+    const sub = new StreamSubscription<T>({
+      ...common,
+      streamKey: this.#o.keyPrefix + common.topic,
+      group,
+      commands,
+      blocking,
+      claimIdleMs: this.#o.claimIdleMs,
+      claimIntervalMs: this.#o.claimIntervalMs,
+      blockMs: this.#o.blockMs,
+      readCount: this.#o.readCount,
+    });
+    try {
+      await sub.start();
+    } catch (error) {
+      blocking.disconnect();
+      throw error;
+    }
+    return sub;
+  }
+
+  async #subscribePubsub<T>(
+    commands: Redis,
+    common: Omit<ConstructorParameters<typeof PubsubSubscription<T>>[0], 'detach'>,
+    group: string | undefined,
+  ): Promise<PubsubSubscription<T>> {
+    if (group !== undefined) throw new UnsupportedError('redis (pubsub mode)', 'groups; use mode "streams"');
+    if (!this.#router) {
+      const connection = commands.duplicate({ enableAutoPipelining: false });
+      connection.on('error', (error: Error) =>
+        this.#o.logger.debug({ err: error }, 'redis: subscriber connection error'),
+      );
+      this.#router = new PubsubRouter(connection, this.#o.keyPrefix);
+    }
+    const router = this.#router;
+    const sub: PubsubSubscription<T> = new PubsubSubscription<T>({
+      ...common,
+      detach: () => router.remove(sub as PubsubSubscription<unknown>),
+    });
+    await router.add(sub as PubsubSubscription<unknown>);
+    return sub;
+  }
+
+  close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#drain(options.deadlineMs ?? this.#o.closeDeadlineMs);
+    return this.#closing;
+  }
+
+  async #drain(deadlineMs: number): Promise<void> {
+    const drained = Promise.allSettled([...this.#subs].map((s) => s.close())).then(() =>
+      Promise.allSettled([...this.#publishes]),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const result = await Promise.race([drained, late]);
+    clearTimeout(timer);
+    await this.#connecting?.catch(() => {});
+    const connections = [this.#router?.connection, this.#commands].filter((c): c is Redis => c !== undefined);
+    if (result === 'late') {
+      for (const c of connections) c.disconnect();
+      const error = new DeadlineError('redis close', deadlineMs);
+      this.#status.set({ type: 'closed', error });
+      throw error;
+    }
+    await Promise.allSettled(connections.map((c) => c.quit()));
+    this.#status.set({ type: 'closed' });
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * One Redis Streams subscription: a consumer in a consumer group (the subscription's own group for
+ * fan-out), reading with XREADGROUP on a dedicated blocking connection.
+ *
+ * - ack: XACK after the handler succeeded (or after the message was dead-lettered).
+ * - retry: the message stays pending; after the backoff delay it is XCLAIMed again by this consumer,
+ *   which bumps the server's delivery count, so the attempt number survives a crash.
+ * - crash recovery: every claimIntervalMs, XAUTOCLAIM takes pending messages idle longer than
+ *   claimIdleMs (from any consumer of the group); their attempt is the server's delivery count.
+ *   Messages this consumer holds (queued, running, waiting to retry) have their idle time reset
+ *   (XCLAIM JUSTID) on the same tick, so a slow handler is not stolen.
+ * - close: stop reading, let running handlers finish and ack, leave the rest pending for the group.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type Redis from 'ioredis';
+import {
+  backoffDelay,
+  buildMessage,
+  type Codec,
+  type DeliveryPolicy,
+  decodeMessage,
+  type Handler,
+  KeyedScheduler,
+  pickCodec,
+  publishDeadLetter,
+  runHandler,
+  type Subscription,
+  sleep,
+  TransportError,
+  withAttempt,
+} from '../../internal.ts';
+import type { TransportLogger } from '../../logger.ts';
+import { redisCommand, redisCommandBuffer } from './redis-command.ts';
+import { parseEntries, parseReadReply, type StreamEntry } from './stream-entry.ts';
+
+export interface StreamSubscriptionDeps<T> {
+  readonly topic: string;
+  readonly streamKey: string;
+  /** undefined = fan-out (a group of its own, destroyed on close). */
+  readonly group: string | undefined;
+  readonly handler: Handler<T>;
+  readonly codec: Codec<T> | undefined;
+  readonly fallbackCodec: Codec | undefined;
+  readonly policy: DeliveryPolicy;
+  readonly maxInFlight: number;
+  readonly orderedByKey: boolean;
+  /** Shared command connection (XACK, XCLAIM, XAUTOCLAIM, XGROUP). */
+  readonly commands: Redis;
+  /** Dedicated connection for the blocking XREADGROUP; this subscription owns and closes it. */
+  readonly blocking: Redis;
+  readonly publisher: Parameters<typeof publishDeadLetter>[0];
+  readonly logger: TransportLogger;
+  readonly claimIdleMs: number;
+  readonly claimIntervalMs: number;
+  readonly blockMs: number;
+  readonly readCount: number;
+}
+
+/** A message that failed from crashing its consumers this many times more than maxAttempts. */
+class RedeliveryLimitError extends TransportError {
+  constructor(deliveries: number) {
+    super('TRANSPORT_REDELIVERY_LIMIT', `delivered ${deliveries} times without an ack`);
+  }
+}
+
+export class StreamSubscription<T> implements Subscription {
+  readonly topic: string;
+  readonly group: string | undefined;
+  readonly closed: Promise<Error | undefined>;
+  readonly #d: StreamSubscriptionDeps<T>;
+  readonly #groupName: string;
+  readonly #consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #scheduler: KeyedScheduler;
+  readonly #held = new Set<string>();
+  readonly #acks = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  readonly #highWater: number;
+  #resolveClosed!: (error: Error | undefined) => void;
+  #loop: Promise<void> = Promise.resolve();
+  #claimTimer: ReturnType<typeof setInterval> | undefined;
+  #claiming = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: StreamSubscriptionDeps<T>) {
+    this.#d = deps;
+    this.topic = deps.topic;
+    this.group = deps.group;
+    this.#groupName = deps.group ?? `fanout.${randomUUID()}`;
+    this.#scheduler = new KeyedScheduler({ maxInFlight: deps.maxInFlight, orderedByKey: deps.orderedByKey });
+    this.#highWater = Math.max(deps.readCount, deps.maxInFlight * 2);
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
+
+  get #stopping(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** Creates the group (new groups start at the stream's end) and starts reading and claiming. */
+  async start(): Promise<void> {
+    await this.#ensureGroup('$');
+    this.#loop = this.#readLoop();
+    this.#claimTimer = setInterval(() => void this.#claimTick(), this.#d.claimIntervalMs);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown(undefined);
+    return this.#closing;
+  }
+
+  async #shutdown(error: Error | undefined): Promise<void> {
+    this.#abort.abort();
+    clearInterval(this.#claimTimer);
+    // Rejects the blocked XREADGROUP; entries it had not returned stay with the server.
+    this.#d.blocking.disconnect();
+    await this.#loop;
+    await this.#scheduler.onIdle();
+    await Promise.allSettled([...this.#acks]);
+    try {
+      if (this.group === undefined)
+        await redisCommand(this.#d.commands, 'XGROUP', 'DESTROY', this.#d.streamKey, this.#groupName);
+      else if (this.#held.size === 0) await this.#deleteConsumerIfIdle();
+    } catch (cause) {
+      this.#d.logger.debug({ err: cause, stream: this.#d.streamKey }, 'redis: group cleanup on close failed');
+    }
+    this.#resolveClosed(error);
+  }
+
+  async #deleteConsumerIfIdle(): Promise<void> {
+    const pending = await redisCommand(
+      this.#d.commands,
+      'XPENDING',
+      this.#d.streamKey,
+      this.#groupName,
+      '-',
+      '+',
+      '1',
+      this.#consumer,
+    );
+    if (Array.isArray(pending) && pending.length === 0) {
+      await redisCommand(
+        this.#d.commands,
+        'XGROUP',
+        'DELCONSUMER',
+        this.#d.streamKey,
+        this.#groupName,
+        this.#consumer,
+      );
+    }
+  }
+
+  async #ensureGroup(startId: '$' | '0'): Promise<void> {
+    try {
+      await redisCommand(
+        this.#d.commands,
+        'XGROUP',
+        'CREATE',
+        this.#d.streamKey,
+        this.#groupName,
+        startId,
+        'MKSTREAM',
+      );
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
+    }
+  }
+
+  async #readLoop(): Promise<void> {
+    const { blocking, streamKey, blockMs } = this.#d;
+    while (!this.#stopping) {
+      await this.#scheduler.whenBelow(this.#highWater);
+      if (this.#stopping) break;
+      try {
+        const count = Math.max(1, this.#highWater - this.#scheduler.size);
+        const reply = await redisCommandBuffer(
+          blocking,
+          'XREADGROUP',
+          'GROUP',
+          this.#groupName,
+          this.#consumer,
+          'COUNT',
+          String(count),
+          'BLOCK',
+          String(blockMs),
+          'STREAMS',
+          streamKey,
+          '>',
+        );
+        for (const entry of parseReadReply(reply)) this.#dispatch(entry, 1);
+      } catch (error) {
+        if (this.#stopping) break;
+        await this.#onReadError(error as Error);
+      }
+    }
+  }
+
+  async #onReadError(error: Error): Promise<void> {
+    if (error.message.startsWith('NOGROUP')) {
+      // The stream or group vanished (a Redis restart without persistence, or someone deleted it):
+      // recreate from the start of whatever the stream now holds, so nothing published since is missed.
+      this.#d.logger.warn(
+        { stream: this.#d.streamKey, group: this.#groupName },
+        'redis: consumer group missing, recreating',
+      );
+      try {
+        await this.#ensureGroup('0');
+      } catch (cause) {
+        this.#d.logger.warn({ err: cause }, 'redis: recreating consumer group failed');
+        await sleep(500, this.#abort.signal);
+      }
+      return;
+    }
+    if (error.message.startsWith('WRONGTYPE')) {
+      this.#d.logger.error(
+        { err: error, stream: this.#d.streamKey },
+        'redis: key is not a stream; subscription ends',
+      );
+      this.#closing ??= this.#shutdown(error);
+      this.#abort.abort();
+      return;
+    }
+    this.#d.logger.debug({ err: error }, 'redis: XREADGROUP failed, retrying');
+    await sleep(250, this.#abort.signal);
+  }
+
+  #dispatch(entry: StreamEntry, attempt: number): void {
+    this.#held.add(entry.id);
+    void this.#scheduler
+      .run(entry.key, () => this.#process(entry, attempt))
+      .catch((error: unknown) =>
+        this.#d.logger.error({ err: error, id: entry.id }, 'redis: delivery failed'),
+      );
+  }
+
+  async #process(entry: StreamEntry, firstAttempt: number): Promise<void> {
+    // Queued when close() began: leave it pending for another member of the group.
+    if (this.#stopping) return;
+    const { policy } = this.#d;
+    if (firstAttempt > policy.maxAttempts) {
+      await this.#deadLetter(entry, new RedeliveryLimitError(firstAttempt - 1), firstAttempt - 1);
+      return;
+    }
+    const codec = pickCodec(this.#d.codec, entry.headers, this.#d.fallbackCodec);
+    const decoded = decodeMessage(codec, entry.payload);
+    if (!decoded.ok) {
+      await this.#deadLetter(entry, decoded.error, firstAttempt);
+      return;
+    }
+    let message = buildMessage<T>({
+      topic: this.topic,
+      key: entry.key,
+      headers: entry.headers,
+      value: decoded.value,
+      raw: entry.payload,
+      timestamp: entry.timestamp,
+      attempt: firstAttempt,
+      native: { stream: this.#d.streamKey, group: this.#groupName, entryId: entry.id },
+    });
+    for (;;) {
+      const result = await runHandler(this.#d.handler, message, policy);
+      if (result.ok) {
+        this.#ack(entry.id);
+        return;
+      }
+      if (message.attempt >= policy.maxAttempts) {
+        await this.#deadLetter(entry, result.error, message.attempt);
+        return;
+      }
+      const waited = await sleep(backoffDelay(policy, message.attempt), this.#abort.signal);
+      // Closing, or the entry was trimmed / taken by another consumer: leave it to the group.
+      if (!waited || !(await this.#reclaim(entry.id))) {
+        this.#held.delete(entry.id);
+        return;
+      }
+      message = withAttempt(message, message.attempt + 1);
+    }
+  }
+
+  /** XCLAIM by this consumer (not JUSTID, so the delivery count goes up); false when the entry is gone. */
+  async #reclaim(id: string): Promise<boolean> {
+    try {
+      const reply = await redisCommandBuffer(
+        this.#d.commands,
+        'XCLAIM',
+        this.#d.streamKey,
+        this.#groupName,
+        this.#consumer,
+        '0',
+        id,
+      );
+      return parseEntries(Array.isArray(reply) ? reply : []).length > 0;
+    } catch (error) {
+      this.#d.logger.debug({ err: error, id }, 'redis: XCLAIM before retry failed');
+      return false;
+    }
+  }
+
+  #ack(id: string): void {
+    const ack = redisCommand(this.#d.commands, 'XACK', this.#d.streamKey, this.#groupName, id)
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.#d.logger.warn({ err: error, id }, 'redis: XACK failed (message will be redelivered)'),
+      )
+      .finally(() => {
+        this.#acks.delete(ack);
+        this.#held.delete(id);
+      });
+    this.#acks.add(ack);
+  }
+
+  async #deadLetter(entry: StreamEntry, error: Error, attempts: number): Promise<void> {
+    try {
+      const outcome = await publishDeadLetter(
+        this.#d.publisher,
+        this.#d.policy,
+        { topic: this.topic, key: entry.key, headers: entry.headers, raw: entry.payload },
+        error,
+        attempts,
+      );
+      if (outcome.type === 'dropped') {
+        this.#d.logger.warn(
+          { topic: this.topic, id: entry.id, err: error },
+          'redis: message dropped (no dead-letter topic)',
+        );
+      }
+      this.#ack(entry.id);
+    } catch (cause) {
+      // Not acked: it stays pending and is claimed again later, then dead-lettered again.
+      this.#d.logger.error({ err: cause, id: entry.id }, 'redis: dead-letter publish failed');
+      this.#held.delete(entry.id);
+    }
+  }
+
+  async #claimTick(): Promise<void> {
+    if (this.#claiming || this.#stopping) return;
+    this.#claiming = true;
+    try {
+      await this.#refreshLeases();
+      await this.#claimIdle();
+    } catch (error) {
+      this.#d.logger.debug({ err: error, stream: this.#d.streamKey }, 'redis: claim tick failed');
+    } finally {
+      this.#claiming = false;
+    }
+  }
+
+  async #refreshLeases(): Promise<void> {
+    const ids = [...this.#held];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await redisCommand(
+        this.#d.commands,
+        'XCLAIM',
+        this.#d.streamKey,
+        this.#groupName,
+        this.#consumer,
+        '0',
+        ...chunk,
+        'JUSTID',
+      );
+    }
+  }
+
+  async #claimIdle(): Promise<void> {
+    const { commands, streamKey, claimIdleMs } = this.#d;
+    let cursor = '0-0';
+    do {
+      if (this.#stopping || this.#scheduler.size >= this.#highWater) return;
+      const reply = (await redisCommandBuffer(
+        commands,
+        'XAUTOCLAIM',
+        streamKey,
+        this.#groupName,
+        this.#consumer,
+        String(claimIdleMs),
+        cursor,
+        'COUNT',
+        '100',
+      )) as unknown[];
+      cursor = String(reply[0]);
+      const entries = parseEntries((reply[1] as unknown[]) ?? []).filter((e) => !this.#held.has(e.id));
+      for (const entry of entries) {
+        const deliveries = await this.#deliveryCount(entry.id);
+        this.#d.logger.info(
+          { stream: streamKey, id: entry.id, deliveries },
+          'redis: claimed an idle pending message',
+        );
+        this.#dispatch(entry, deliveries);
+      }
+    } while (cursor !== '0-0');
+  }
+
+  async #deliveryCount(id: string): Promise<number> {
+    const reply = await redisCommand(
+      this.#d.commands,
+      'XPENDING',
+      this.#d.streamKey,
+      this.#groupName,
+      id,
+      id,
+      '1',
+    );
+    const row = Array.isArray(reply) ? (reply[0] as unknown[] | undefined) : undefined;
+    const count = Number(row?.[3]);
+    return Number.isFinite(count) && count > 0 ? count : 1;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Codec } from '../codec.ts';
+import { jsonCodec } from './json-codec.ts';
+import { msgpackCodec } from './msgpack-codec.ts';
+import { rawCodec } from './raw-codec.ts';
+
+const builtIn: readonly Codec[] = [jsonCodec, msgpackCodec, rawCodec as Codec];
+
+/**
+ * The built-in codec for a `content-type` header value (parameters such as `; charset=utf-8` ignored),
+ * or undefined. Used when a subscription names no codec, so mixed producers still decode.
+ */
+export function codecForContentType(contentType: string | undefined): Codec | undefined {
+  if (!contentType) return undefined;
+  const base = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (base === 'application/x-msgpack') return msgpackCodec;
+  return builtIn.find((c) => c.contentType === base);
+}

@@ -1,0 +1,17 @@
+/** Delivery building blocks every backend shares: policy, backoff, handler runs, dead letters, ordering. */
+export { backoffDelay } from './backoff.ts';
+export { buildMessage, type MessageFields, withAttempt } from './build-message.ts';
+export {
+  type DeadLetterOutcome,
+  type DeadLetterSource,
+  deadLetterHeaders,
+  publishDeadLetter,
+} from './dead-letter.ts';
+export { type DecodeResult, decodeMessage, pickCodec } from './decode-message.ts';
+export { Fifo } from './fifo.ts';
+export { buildPublishHeaders, newMessageId, normalizeHeaders } from './headers.ts';
+export { KeyedScheduler } from './keyed-scheduler.ts';
+export { DEAD_LETTER_SUFFIX, DEFAULT_DELIVERY_POLICY, deadLetterTopicFor, resolvePolicy } from './policy.ts';
+export { type RetryLocallyOptions, type RetryOutcome, retryLocally } from './retry-locally.ts';
+export { type HandlerResult, runHandler, toError } from './run-handler.ts';
+export { sleep } from './sleep.ts';

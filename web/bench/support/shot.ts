@@ -1,0 +1,31 @@
+// Dev aid (temporary): screenshot of the built page with the synthetic city.
+import { PROTOCOL_VERSION, encodeServerMessage } from '@realtimemap/shared';
+import { chromium } from 'playwright-core';
+import { startStaticApp } from './static-app.ts';
+import { SyntheticCity } from './synthetic-city.ts';
+
+const url0 = process.argv[2];
+const out = process.argv[3] ?? '/tmp/shot.png';
+const app = url0 ? null : await startStaticApp(new URL('../../dist', import.meta.url).pathname, {
+  styleUrl: null, feedMode: 'simulated', protocolVersion: 1, center: [24.94, 60.175], zoom: 13,
+});
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.on('console', (m) => console.log('console:', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1')) console.log('EXTERNAL', r.url()); });
+if (app) {
+  const city = new SyntheticCity(300, [24.9, 60.16, 24.98, 60.19]);
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    ws.send(encodeServerMessage({ type: 'hello', protocol: PROTOCOL_VERSION, serverTime: Date.now(), feedMode: 'simulated', tickMs: 1000 }) as string);
+    ws.send(encodeServerMessage({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }) as string);
+    setInterval(() => ws.send(encodeServerMessage({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] }) as string), 1000);
+  });
+}
+await page.goto((url0 ?? app?.url ?? '') + (process.argv[4] ?? ''));
+await page.waitForTimeout(Number(process.env.WAIT ?? 5000));
+console.log('stats', JSON.stringify(await page.evaluate(() => ({ s: window.__realtimemap?.stats(), loaded: window.__realtimemap?.map?.loaded(), n: window.__realtimemap?.renderedVehicles().length }))));
+await page.screenshot({ path: out });
+await browser.close();
+await app?.close();
+process.exit(0);

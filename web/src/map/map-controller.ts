@@ -1,0 +1,392 @@
+/**
+ * Owns the MapLibre map, React-free. One requestAnimationFrame loop draws the vehicles (setData on a
+ * GeoJSON source) only while something moves or changed; React never sees per-frame data. Also: base
+ * style with offline fallback, viewport -> server, follow mode, the selected vehicle's live trail,
+ * geofences, URL state.
+ */
+
+import type { BBox, ClientConfig, Geofence, Trail } from '@realtimemap/shared';
+import type { FeatureCollection } from 'geojson';
+import maplibregl, {
+  type GeoJSONSource,
+  type Map as MapLibreMap,
+  type StyleSpecification,
+} from 'maplibre-gl';
+import { approxDistanceMeters, MAX_SLIDE_MS } from '../live/interpolate.ts';
+import type { LiveClient } from '../live/live-client.ts';
+import type { NearVehicle, UiState, UiStore } from '../state/ui-store.ts';
+import { formatUrlState, type UrlState } from '../state/url-state.ts';
+import { loadOnlineStyle } from './base-style.ts';
+import { installCanvasImages } from './canvas-images.ts';
+import { geofencesToGeoJson } from './geofence-geojson.ts';
+import { offlineStyle } from './offline-style.ts';
+import {
+  GEOFENCE_SOURCE,
+  installOverlays,
+  TRAIL_SOURCE,
+  USER_SOURCE,
+  VEHICLE_LAYERS,
+  VEHICLE_SOURCE,
+} from './overlay-layers.ts';
+import { buildVehicleFeatures, type RenderedVehicle } from './vehicle-features.ts';
+
+const VIEWPORT_THROTTLE_MS = 400;
+/** Viewport sent to the server is padded so vehicles just off-screen are already there when panned in. */
+const VIEWPORT_PAD = 0.15;
+
+export interface MapControllerOptions {
+  readonly container: HTMLElement;
+  readonly ui: UiStore;
+  readonly live: LiveClient;
+  readonly config: ClientConfig;
+  readonly initial: UrlState;
+  readonly fetchJson: <T>(path: string) => Promise<T>;
+  readonly origin: string;
+}
+
+export interface FrameStats {
+  frames: number;
+  /** Sum of the loop's own work (building features + setData), ms. */
+  workMs: number;
+  lastWorkMs: number;
+}
+
+export class MapController {
+  map: MapLibreMap | null = null;
+  readonly rendered: RenderedVehicle[] = [];
+  readonly stats: FrameStats = { frames: 0, workMs: 0, lastWorkMs: 0 };
+  private raf = 0;
+  private dirty = true;
+  private drawnVersion = -1;
+  private geofences: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  private trail: [number, number][] = [];
+  private trailFor: string | null = null;
+  private cleanups: (() => void)[] = [];
+  private lastViewportSent = 0;
+  private viewportTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly dark = window.matchMedia?.('(prefers-color-scheme: dark)');
+  private onlineStyle: StyleSpecification | null = null;
+
+  constructor(private readonly o: MapControllerOptions) {}
+
+  private started = false;
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { config, initial, ui } = this.o;
+    this.onlineStyle = await loadOnlineStyle(config.styleUrl, fetch.bind(window));
+    const style = this.onlineStyle ?? this.offline();
+    ui.setState({ baseStyle: this.onlineStyle ? 'online' : 'offline' });
+    const map = new maplibregl.Map({
+      container: this.o.container,
+      style,
+      center: (initial.center ?? config.center) as [number, number],
+      zoom: initial.zoom ?? config.zoom,
+      attributionControl: { compact: false },
+      hash: false,
+      maxPitch: 0,
+      dragRotate: false,
+      localIdeographFontFamily: 'sans-serif',
+    });
+    this.map = map;
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
+    installCanvasImages(map, () => this.isDark());
+
+    map.on('style.load', () => {
+      installOverlays(map, this.vehicleAttribution());
+      this.source(GEOFENCE_SOURCE)?.setData(this.geofences);
+      this.drawTrail();
+      this.drawUser();
+      this.dirty = true;
+    });
+    map.on('error', (e: { sourceId?: string }) => {
+      // The online style's own tiles failing (no network) means: use the offline style instead.
+      if (ui.getState().baseStyle === 'online' && e.sourceId && !this.isOwnSource(e.sourceId)) {
+        this.switchToOffline();
+      }
+    });
+    map.on('moveend', () => this.scheduleViewport());
+    map.on('dragstart', () => ui.getState().setFollowing(false));
+    map.on('click', (e) => {
+      const { x, y } = e.point;
+      const layers = VEHICLE_LAYERS.filter((l) => map.getLayer(l));
+      const hit = map.queryRenderedFeatures(
+        [
+          [x - 10, y - 10],
+          [x + 10, y + 10],
+        ],
+        { layers },
+      )[0];
+      const id = hit?.properties?.id;
+      if (typeof id === 'string') ui.getState().select(id);
+    });
+    for (const layer of VEHICLE_LAYERS) {
+      map.on('mouseenter', layer, () => {
+        map.getCanvas().style.cursor = 'pointer';
+      });
+      map.on('mouseleave', layer, () => {
+        map.getCanvas().style.cursor = '';
+      });
+    }
+    const onScheme = () => {
+      if (ui.getState().baseStyle === 'offline') map.setStyle(this.offline(), { diff: false });
+    };
+    this.dark?.addEventListener('change', onScheme);
+    this.cleanups.push(() => this.dark?.removeEventListener('change', onScheme));
+
+    let prev = ui.getState();
+    this.cleanups.push(
+      ui.subscribe((s) => {
+        if (this.affectsDrawing(prev, s)) this.dirty = true;
+        if (s.selectedId !== prev.selectedId) void this.loadTrail(s.selectedId);
+        if (s.userPosition !== prev.userPosition) this.drawUser();
+        if (s.selectedId !== prev.selectedId || s.modes !== prev.modes || s.routes !== prev.routes) {
+          this.writeUrl();
+        }
+        prev = s;
+      }),
+    );
+    this.cleanups.push(this.o.live.store.onUpdate((state) => this.extendTrail(state)));
+    const tick = setInterval(() => this.secondTick(), 1_000);
+    this.cleanups.push(() => clearInterval(tick));
+
+    map.once('load', () => this.scheduleViewport());
+    void this.loadGeofences();
+    if (ui.getState().selectedId) void this.loadTrail(ui.getState().selectedId);
+    this.raf = requestAnimationFrame(this.frame);
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.raf);
+    for (const c of this.cleanups) c();
+    if (this.viewportTimer) clearTimeout(this.viewportTimer);
+    this.map?.remove();
+    this.map = null;
+  }
+
+  /** Centre on the user and list the closest vehicles (the "near me" button). */
+  locateUser(): void {
+    const ui = this.o.ui;
+    if (!navigator.geolocation) {
+      ui.getState().pushToast('Location is not available in this browser', 'info', Date.now());
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        const at: [number, number] = [pos.coords.longitude, pos.coords.latitude];
+        ui.setState({ userPosition: at, nearby: this.nearest(at) });
+        this.map?.flyTo({ center: at, zoom: Math.max(this.map.getZoom(), 14) });
+      },
+      (err) => ui.getState().pushToast(`Location unavailable: ${err.message}`, 'info', Date.now()),
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  }
+
+  flyToVehicle(id: string): void {
+    const p = this.o.live.store.drawnPosition(id, performance.now());
+    if (p && this.map) this.map.flyTo({ center: [p.lon, p.lat], zoom: Math.max(this.map.getZoom(), 14) });
+  }
+
+  private frame = (): void => {
+    this.raf = requestAnimationFrame(this.frame);
+    const map = this.map;
+    const source = this.source(VEHICLE_SOURCE);
+    if (!map || !source) return;
+    const now = performance.now();
+    const store = this.o.live.store;
+    const s = this.o.ui.getState();
+    const animating = now < store.lastChangeAt + MAX_SLIDE_MS + 50;
+    const follow = s.following && s.selectedId !== null;
+    if (!this.dirty && store.version === this.drawnVersion && !animating && !follow) return;
+    const t0 = performance.now();
+    this.dirty = false;
+    this.drawnVersion = store.version;
+    const data = buildVehicleFeatures(
+      store,
+      {
+        now,
+        modes: s.modes,
+        routes: s.routes,
+        favourites: s.favourites,
+        live: s.connection === 'connected',
+        selectedId: s.selectedId,
+      },
+      this.rendered,
+    );
+    source.setData(data);
+    if (s.selectedId) {
+      const p = store.drawnPosition(s.selectedId, now);
+      if (p) {
+        this.drawTrail([p.lon, p.lat]);
+        if (follow) {
+          const c = map.getCenter();
+          if (approxDistanceMeters({ lon: c.lng, lat: c.lat }, p) > 0.5)
+            map.jumpTo({ center: [p.lon, p.lat] });
+        }
+      }
+    }
+    if (s.shownVehicles !== this.rendered.length) this.o.ui.setState({ shownVehicles: this.rendered.length });
+    const work = performance.now() - t0;
+    this.stats.frames++;
+    this.stats.workMs += work;
+    this.stats.lastWorkMs = work;
+  };
+
+  private secondTick(): void {
+    const pos = this.o.ui.getState().userPosition;
+    if (pos) this.o.ui.setState({ nearby: this.nearest(pos) });
+  }
+
+  private nearest(at: readonly [number, number]): NearVehicle[] {
+    const here = { lon: at[0], lat: at[1] };
+    const list: NearVehicle[] = [];
+    for (const v of this.o.live.store.vehicles.values()) {
+      const s = v.state;
+      list.push({
+        vehicleId: s.vehicleId,
+        line: s.line,
+        mode: s.mode,
+        meters: approxDistanceMeters(here, s),
+      });
+    }
+    return list.sort((a, b) => a.meters - b.meters).slice(0, 6);
+  }
+
+  private scheduleViewport(): void {
+    if (this.viewportTimer) return;
+    const wait = Math.max(0, this.lastViewportSent + VIEWPORT_THROTTLE_MS - performance.now());
+    this.viewportTimer = setTimeout(() => {
+      this.viewportTimer = null;
+      this.lastViewportSent = performance.now();
+      this.sendViewport();
+    }, wait);
+  }
+
+  private sendViewport(): void {
+    const map = this.map;
+    if (!map) return;
+    const b = map.getBounds();
+    const padX = (b.getEast() - b.getWest()) * VIEWPORT_PAD;
+    const padY = (b.getNorth() - b.getSouth()) * VIEWPORT_PAD;
+    const bbox: BBox = [
+      Math.max(-180, b.getWest() - padX),
+      Math.max(-85, b.getSouth() - padY),
+      Math.min(180, b.getEast() + padX),
+      Math.min(85, b.getNorth() + padY),
+    ];
+    this.o.live.setViewport(bbox, map.getZoom());
+    this.writeUrl();
+  }
+
+  private writeUrl(): void {
+    const map = this.map;
+    if (!map) return;
+    const s = this.o.ui.getState();
+    const c = map.getCenter();
+    const query = formatUrlState({
+      center: [c.lng, c.lat],
+      zoom: map.getZoom(),
+      selected: s.selectedId,
+      modes: s.modes,
+      routes: s.routes,
+    });
+    history.replaceState(null, '', `${location.pathname}${query}`);
+  }
+
+  private async loadGeofences(): Promise<void> {
+    try {
+      const list = await this.o.fetchJson<Geofence[]>('/api/geofences');
+      this.geofences = geofencesToGeoJson(Array.isArray(list) ? list : []);
+      this.source(GEOFENCE_SOURCE)?.setData(this.geofences);
+    } catch {
+      // No geofences drawn; the organization panel reports the failure when opened.
+    }
+  }
+
+  private async loadTrail(id: string | null): Promise<void> {
+    this.trailFor = id;
+    this.trail = [];
+    this.drawTrail();
+    if (!id) return;
+    try {
+      const trail = await this.o.fetchJson<Trail>(`/api/vehicles/${encodeURIComponent(id)}/trail`);
+      if (this.trailFor !== id) return;
+      const live = this.trail;
+      this.trail = trail.points.map((p) => [p.lon, p.lat] as [number, number]);
+      // Points that arrived over the socket while the request was in flight.
+      for (const p of live) this.trail.push(p);
+      this.drawTrail();
+    } catch {
+      // Keep the live-grown part.
+    }
+  }
+
+  private extendTrail(state: { vehicleId: string; lon: number; lat: number }): void {
+    if (state.vehicleId !== this.trailFor) return;
+    const last = this.trail[this.trail.length - 1];
+    if (last && last[0] === state.lon && last[1] === state.lat) return;
+    this.trail.push([state.lon, state.lat]);
+    if (this.trail.length > 2_000) this.trail.splice(0, this.trail.length - 2_000);
+  }
+
+  private drawTrail(head?: [number, number]): void {
+    const coords = head ? [...this.trail, head] : this.trail;
+    this.source(TRAIL_SOURCE)?.setData({
+      type: 'FeatureCollection',
+      features:
+        coords.length >= 2
+          ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }]
+          : [],
+    });
+  }
+
+  private drawUser(): void {
+    const at = this.o.ui.getState().userPosition;
+    this.source(USER_SOURCE)?.setData({
+      type: 'FeatureCollection',
+      features: at
+        ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [...at] } }]
+        : [],
+    });
+  }
+
+  private switchToOffline(): void {
+    this.o.ui.setState({ baseStyle: 'offline' });
+    this.map?.setStyle(this.offline(), { diff: false });
+  }
+
+  private offline(): StyleSpecification {
+    return offlineStyle({ origin: this.o.origin, dark: this.isDark() });
+  }
+
+  private isDark(): boolean {
+    return this.dark?.matches === true;
+  }
+
+  private isOwnSource(id: string): boolean {
+    return [VEHICLE_SOURCE, TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE, 'land', 'network'].includes(id);
+  }
+
+  private vehicleAttribution(): string {
+    return this.o.config.feedMode === 'live'
+      ? 'Vehicles: HSL open data, CC BY 4.0'
+      : 'Vehicles: simulated (realtimemap)';
+  }
+
+  private source(id: string): GeoJSONSource | undefined {
+    return this.map?.getSource(id) as GeoJSONSource | undefined;
+  }
+
+  private affectsDrawing(a: UiState, b: UiState): boolean {
+    return (
+      a.modes !== b.modes ||
+      a.routes !== b.routes ||
+      a.favourites !== b.favourites ||
+      a.selectedId !== b.selectedId ||
+      a.connection !== b.connection
+    );
+  }
+}
