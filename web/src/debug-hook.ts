@@ -23,6 +23,8 @@ export interface RealtimemapDebug {
     applyMsTotal: number;
     applyMsMax: number;
     vehicles: number;
+    badFrames: number;
+    buffered: number;
   };
   inject(message: ServerMessage): void;
   flush(): number;
@@ -48,6 +50,8 @@ export function installDebugHook(map: MapController, live: LiveClient, ui: () =>
       applyMsTotal: live.applyMsTotal,
       applyMsMax: live.applyMsMax,
       vehicles: live.store.vehicles.size,
+      badFrames: live.badFrames,
+      buffered: live.buffer.size,
     }),
     inject: (message) => live.receive(message),
     flush: () => live.flush(),

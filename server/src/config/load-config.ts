@@ -21,7 +21,10 @@ export interface Config extends Omit<Raw, 'feed' | 'styleUrl' | 'center' | 'orig
   readonly origins: readonly string[];
 }
 
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
   const known = new Set(Object.values(OPTIONS).map((o) => o.flag));
   known.add('help');
   const { command, flags, problems: argProblems } = parseArgs(argv, known, new Set(['help']));
@@ -50,14 +53,18 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else feed = parsed;
   }
   if (typeof r.staleMs === 'number' && typeof r.removeMs === 'number' && r.removeMs <= r.staleMs) {
-    problems.push(`--remove-ms / RTM_REMOVE_MS (${r.removeMs}) must be greater than --stale-ms (${r.staleMs})`);
+    problems.push(
+      `--remove-ms / RTM_REMOVE_MS (${r.removeMs}) must be greater than --stale-ms (${r.staleMs})`,
+    );
   }
   if (role === 'replay' && !r.file && feed.kind !== 'replay') {
     problems.push('replay needs --file <capture> (env RTM_REPLAY_FILE)');
   }
   if (role === 'record' && !r.out) problems.push('record needs --out <file> (env RTM_RECORD_OUT)');
   if (r.broker === 'memory' && (role === 'ingest' || role === 'gateway')) {
-    problems.push(`--broker / RTM_BROKER: the ${role} role needs a shared backend (mqtt, kafka, nats, redis, rabbitmq)`);
+    problems.push(
+      `--broker / RTM_BROKER: the ${role} role needs a shared backend (mqtt, kafka, nats, redis, rabbitmq)`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -8,7 +8,11 @@ export interface ParsedArgs {
   readonly problems: readonly string[];
 }
 
-export function parseArgs(argv: readonly string[], known: ReadonlySet<string>, booleans: ReadonlySet<string>): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  known: ReadonlySet<string>,
+  booleans: ReadonlySet<string>,
+): ParsedArgs {
   const flags: Record<string, string> = {};
   const problems: string[] = [];
   let command: string | undefined;

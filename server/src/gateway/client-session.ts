@@ -36,7 +36,10 @@ export class ClientSession {
   /** Routes match by route id (`1064`) or by line (`64`), whichever the client sent. */
   passes(mode: TransportMode, routeId: string | null, line: string | null): boolean {
     if (this.modes && !this.modes.has(mode)) return false;
-    if (this.routes && !((routeId !== null && this.routes.has(routeId)) || (line !== null && this.routes.has(line)))) {
+    if (
+      this.routes &&
+      !((routeId !== null && this.routes.has(routeId)) || (line !== null && this.routes.has(line)))
+    ) {
       return false;
     }
     return true;

@@ -12,10 +12,10 @@ import {
   encodeRemovedId,
   encodeServerMessage,
   encodeVehicleRecord,
+  type FeedMode,
   FRAME_HEADER_BYTES,
   FRAME_TAG_BATCH,
   FRAME_TAG_SNAPSHOT,
-  type FeedMode,
   PROTOCOL_VERSION,
   parseClientMessage,
   type ServerMessage,
@@ -209,12 +209,14 @@ export function buildGateway(options: GatewayOptions): Gateway {
       return;
     }
     client.slowSince = undefined;
-    if (client.owesSnapshot) return sendSnapshot(client);
-    if (client.pending.size > 0) {
+    if (client.owesSnapshot) {
+      sendSnapshot(client);
+    } else if (client.pending.size > 0) {
       for (const id of pieces.ids ?? []) client.pending.add(id);
-      return flushPending(client, now);
+      flushPending(client, now);
+    } else {
+      sendPieces(client, pieces, now);
     }
-    sendPieces(client, pieces, now);
   };
 
   const tick = (): void => {
@@ -225,7 +227,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     const removed = new Map<string, Uint8Array>();
     const part = (key: CellKey) => {
       let p = cells.get(key);
-      if (!p) cells.set(key, (p = new CellPart()));
+      if (!p) {
+        p = new CellPart();
+        cells.set(key, p);
+      }
       return p;
     };
     for (const id of changed.keys()) {
@@ -255,7 +260,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
     const parsed = parseClientMessage(isBinary ? new Uint8Array(data as Buffer) : data.toString());
     if (!parsed.ok) {
       s.badMessages++;
-      sendRaw(client, encodeServerMessage({ type: 'error', code: GATEWAY_BAD_MESSAGE, message: parsed.reason }));
+      sendRaw(
+        client,
+        encodeServerMessage({ type: 'error', code: GATEWAY_BAD_MESSAGE, message: parsed.reason }),
+      );
       return;
     }
     const m = parsed.message;
@@ -271,7 +279,12 @@ export function buildGateway(options: GatewayOptions): Gateway {
       case 'follow': {
         client.follow = m.vehicleId;
         const v = m.vehicleId === null ? undefined : store.get(m.vehicleId);
-        if (v) sendPieces(client, { ...emptyPieces(false), updates: [encoded(v).record], updateCount: 1 }, clock());
+        if (v)
+          sendPieces(
+            client,
+            { ...emptyPieces(false), updates: [encoded(v).record], updateCount: 1 },
+            clock(),
+          );
         break;
       }
       case 'ping':
@@ -288,7 +301,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
       client.alive = true;
     });
     socket.on('close', () => clients.delete(client));
-    socket.on('error', (error) => logger.debug({ client: client.id, err: error.message }, 'client socket error'));
+    socket.on('error', (error) =>
+      logger.debug({ client: client.id, err: error.message }, 'client socket error'),
+    );
     sendRaw(
       client,
       encodeServerMessage({

@@ -2,7 +2,7 @@
  * Per-tick work: group changed vehicles into cell parts (each record encoded once), then assemble
  * each client's one frame from the parts of the cells it sees.
  */
-import { type VehicleState } from '@realtimemap/shared';
+import type { VehicleState } from '@realtimemap/shared';
 import type { CellPart, EncodedVehicle } from './cell-part.ts';
 import type { ClientSession } from './client-session.ts';
 import type { CellKey } from './grid.ts';
@@ -84,7 +84,10 @@ export function collectForClient(
   if (follow !== null) {
     const u = tick.updates.get(follow);
     const cell = cellOfVehicle.get(follow);
-    const alreadyIn = cell !== undefined && view.has(cell) && client.passes(u?.mode ?? 'unknown', u?.routeId ?? null, u?.line ?? null);
+    const alreadyIn =
+      cell !== undefined &&
+      view.has(cell) &&
+      client.passes(u?.mode ?? 'unknown', u?.routeId ?? null, u?.line ?? null);
     if (u && !alreadyIn) {
       out.updates.push(u.record);
       out.updateCount++;

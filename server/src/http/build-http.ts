@@ -5,7 +5,12 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { HttpDeps } from './deps.ts';
 import { HttpProblem, type ProblemCode, problem } from './errors.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
@@ -17,7 +22,9 @@ import { geofenceSchema, problemSchema, vehicleSchema } from './schemas.ts';
 export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ area: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Unknown query parameters are an error (400), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
     // Vehicle ids contain a slash; clients send it as %2F inside one path segment.
     routerOptions: { maxParamLength: 200 },
   });
@@ -26,7 +33,11 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   app.addSchema(geofenceSchema);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'realtimemap', version: '1', description: 'Live HSL vehicles: REST API. WebSocket at /ws.' },
+      info: {
+        title: 'realtimemap',
+        version: '1',
+        description: 'Live HSL vehicles: REST API. WebSocket at /ws.',
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -36,7 +47,8 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | HttpProblem, _req, reply) => {
     if (error instanceof HttpProblem) return sendProblem(reply, error.code, error.detail);
-    if ('validation' in error && error.validation) return sendProblem(reply, 'HTTP_BAD_REQUEST', error.message);
+    if ('validation' in error && error.validation)
+      return sendProblem(reply, 'HTTP_BAD_REQUEST', error.message);
     const status = 'statusCode' in error ? (error.statusCode ?? 500) : 500;
     if (status === 404) return sendProblem(reply, 'HTTP_NOT_FOUND', error.message);
     if (status < 500) return sendProblem(reply, 'HTTP_BAD_REQUEST', error.message);

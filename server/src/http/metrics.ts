@@ -74,7 +74,11 @@ export function buildMetrics(sources: MetricSources): Metrics {
   total('rtm_ws_frames_total', 'Frames sent', () => sources.gateway?.().frames);
   total('rtm_ws_bytes_total', 'Bytes sent', () => sources.gateway?.().bytes);
   total('rtm_ws_updates_total', 'Vehicle updates delivered', () => sources.gateway?.().updates);
-  total('rtm_ws_coalesced_total', 'Client ticks coalesced (socket above high-water)', () => sources.gateway?.().coalesced);
+  total(
+    'rtm_ws_coalesced_total',
+    'Client ticks coalesced (socket above high-water)',
+    () => sources.gateway?.().coalesced,
+  );
   total('rtm_ws_slow_closed_total', 'Clients closed as too slow', () => sources.gateway?.().slowClosed);
   total('rtm_ws_rejected_total', 'Upgrades refused (origin, limit)', () => sources.gateway?.().rejected);
   const latency = new Histogram({

@@ -16,7 +16,17 @@ export const problemSchema = {
 export const vehicleSchema = {
   $id: 'Vehicle',
   type: 'object',
-  required: ['vehicleId', 'operatorId', 'vehicleNumber', 'mode', 'lat', 'lon', 'eventTime', 'stale', 'lastSeen'],
+  required: [
+    'vehicleId',
+    'operatorId',
+    'vehicleNumber',
+    'mode',
+    'lat',
+    'lon',
+    'eventTime',
+    'stale',
+    'lastSeen',
+  ],
   properties: {
     vehicleId: str,
     operatorId: str,

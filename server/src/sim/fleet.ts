@@ -41,6 +41,8 @@ export interface FleetOptions {
 }
 
 interface Extra {
+  /** Per-vehicle quirk randomness: output per vehicle does not depend on how time is sliced. */
+  readonly q: Random;
   lastGeo: [number, number] | null;
   lastKey: string;
   backlogUntil: number;
@@ -72,8 +74,7 @@ function allocate(weights: readonly number[], total: number): number[] {
 export function createFleet(options: FleetOptions): Fleet {
   const { network, seed, start } = options;
   const quirks = options.quirks ?? DEFAULT_QUIRKS;
-  const rng: Random = createRandom(seed);
-  const qrng: Random = createRandom(seed ^ 0x5bd1e995);
+  const vehicleSeed = (i: number, salt: number) => Math.imul(seed ^ salt, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b);
   const time = helsinkiTime();
   const stopAt = (id: string): readonly [number, number] => {
     const s = network.stops.get(id);
@@ -95,20 +96,23 @@ export function createFleet(options: FleetOptions): Fleet {
       const n = (numbers.get(operatorId) ?? (route.mode === 'tram' ? 400 : 1000)) + 1;
       numbers.set(operatorId, n);
       const veh = n % 100_000;
+      const index = vehicles.length;
+      const vrng = createRandom(vehicleSeed(index, 0x1234567));
+      const qrng = createRandom(vehicleSeed(index, 0x5bd1e995));
       const skew = qrng.chance(quirks.clockSkewVehicles) ? Math.round(qrng.range(-1, 1) * quirks.clockSkewMaxSeconds * 1000) : 0;
       const run = routeRuns[k % routeRuns.length]!;
       const v = new SimVehicle(
         { mode: route.mode, operatorId, vehicleNumber: String(veh).padStart(5, '0'), oper: Number(operatorId), veh },
         routeRuns,
-        rng.int(100, 999),
-        rng.chance(0.25),
+        vrng.int(100, 999),
+        vrng.chance(0.25),
         skew,
-        rng,
+        vrng,
         time,
         run,
         start,
       );
-      if (rng.chance(0.08)) {
+      if (vrng.chance(0.08)) {
         v.phase = 'deadrun';
         v.distance = run.line.length;
         v.nextStop = run.stopDistances.length - 1;
@@ -116,11 +120,11 @@ export function createFleet(options: FleetOptions): Fleet {
         v.odo = null;
         v.lastRoute = route.routeId;
         v.lastStop = run.dir.stopIds[run.dir.stopIds.length - 1]!;
-        v.until = start + rng.int(0, 120) * 1000;
+        v.until = start + vrng.int(0, 120) * 1000;
         v.placeAtDistance();
       } else v.placeMidJourney(start);
       vehicles.push(v);
-      extras.push({ lastGeo: null, lastKey: '', backlogUntil: 0, held: [] });
+      extras.push({ q: qrng, lastGeo: null, lastKey: '', backlogUntil: 0, held: [] });
     }
   });
 
@@ -149,7 +153,7 @@ export function createFleet(options: FleetOptions): Fleet {
     };
   };
 
-  const corrupt = (m: SimMessage): SimMessage => {
+  const corrupt = (m: SimMessage, qrng: Random): SimMessage => {
     malformed++;
     if (qrng.chance(0.5)) return { ...m, payload: m.payload.slice(0, qrng.int(1, m.payload.length - 2)) };
     return { ...m, topic: m.topic.split('/').slice(0, qrng.int(3, 7)).join('/') };
@@ -157,6 +161,7 @@ export function createFleet(options: FleetOptions): Fleet {
 
   const advanceOne = (v: SimVehicle, x: Extra, t: number, emit: (m: SimMessage) => void): void => {
     const vehicleId = `${v.fields.operatorId}/${v.fields.vehicleNumber}`;
+    const qrng = x.q;
     const holding = x.backlogUntil > t;
     if (!holding && x.backlogUntil === 0 && backlogPerTick > 0 && qrng.chance(backlogPerTick)) {
       x.backlogUntil = t + qrng.int(10, Math.max(10, quirks.backlogMaxSeconds)) * 1000;
@@ -207,7 +212,7 @@ export function createFleet(options: FleetOptions): Fleet {
         sentAt: vm.time,
         vehicleId,
       };
-      if (quirks.malformed > 0 && qrng.chance(quirks.malformed)) m = corrupt(m);
+      if (quirks.malformed > 0 && qrng.chance(quirks.malformed)) m = corrupt(m, qrng);
       out(m);
       if (quirks.duplicate > 0 && qrng.chance(quirks.duplicate)) {
         duplicates++;

@@ -194,6 +194,9 @@ export class SimVehicle {
     const target = this.run.stopDistances[this.nextStop]!;
     const remaining = target - this.distance;
     if (this.holdUntil <= t && this.rng.chance(0.003) && remaining > 150) this.holdUntil = t + this.rng.int(10, 40) * 1000;
+    // Too close to stop in comfort (fleet start, stops a few metres apart): run past it instead.
+    const last = this.nextStop >= this.run.stopDistances.length - 1;
+    if (this.serveNext && !last && (this.speed * this.speed) / 3 > remaining + 2) this.serveNext = false;
     let want = this.cruise * (0.9 + 0.2 * this.rng.next());
     if (this.holdUntil > t) want = 0;
     // Braking curve v = sqrt(2·a·d), taken a second ahead so the discrete steps never overshoot it.

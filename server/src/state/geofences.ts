@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { GeofenceFileError } from './errors.ts';
 
 const circle = (id: string, name: string, lat: number, lon: number, radiusMeters: number): Geofence =>
-  Object.freeze({ id, name, geometry: Object.freeze({ type: 'circle' as const, center: [lon, lat] as const, radiusMeters }) });
+  Object.freeze({
+    id,
+    name,
+    geometry: Object.freeze({ type: 'circle' as const, center: [lon, lat] as const, radiusMeters }),
+  });
 
 export const DEFAULT_GEOFENCES: readonly Geofence[] = Object.freeze([
   circle('airport', 'Airport', 60.31146, 24.96907, 2000),
@@ -39,7 +43,10 @@ export function geofencesFromGeoJson(
 ): { ok: true; geofences: Geofence[] } | { ok: false; problems: string[] } {
   const parsed = collection.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
   }
   const geofences: Geofence[] = [];
   const problems: string[] = [];

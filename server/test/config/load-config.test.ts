@@ -40,8 +40,14 @@ describe('config: load', () => {
   });
 
   it('config: feed switch accepts mqtt URLs and replay files', () => {
-    expect(loadConfig(['--feed', 'mqtt://127.0.0.1:1883'], {}).feed).toEqual({ kind: 'mqtt', url: 'mqtt://127.0.0.1:1883' });
-    expect(loadConfig([], { RTM_FEED: 'replay:/tmp/x.hfp' }).feed).toEqual({ kind: 'replay', file: '/tmp/x.hfp' });
+    expect(loadConfig(['--feed', 'mqtt://127.0.0.1:1883'], {}).feed).toEqual({
+      kind: 'mqtt',
+      url: 'mqtt://127.0.0.1:1883',
+    });
+    expect(loadConfig([], { RTM_FEED: 'replay:/tmp/x.hfp' }).feed).toEqual({
+      kind: 'replay',
+      file: '/tmp/x.hfp',
+    });
   });
 
   it('config: every problem is reported together, naming flag and variable', () => {
@@ -54,6 +60,7 @@ describe('config: load', () => {
     expect(p).toEqual(
       expect.arrayContaining([
         expect.stringContaining('unknown flag --bogus'),
+        expect.stringContaining('unexpected argument "1"'),
         expect.stringMatching(/--port="abc".*RTM_PORT/),
         expect.stringMatching(/RTM_TICK_MS="-5"/),
         expect.stringMatching(/RTM_BROKER="zeromq"/),
@@ -61,7 +68,7 @@ describe('config: load', () => {
         expect.stringContaining('RTM_REMOVE_MS (4000) must be greater'),
       ]),
     );
-    expect(p).toHaveLength(6);
+    expect(p).toHaveLength(7);
   });
 
   it('config: roles check what they need', () => {

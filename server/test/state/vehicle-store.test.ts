@@ -49,7 +49,9 @@ describe('state: vehicle store', () => {
     store.apply(position());
     store.apply(position({ vehicleId: '0012/00001', operatorId: '0012', vehicleNumber: '00001' }));
     advance(59_000);
-    store.apply(position({ vehicleId: '0012/00001', operatorId: '0012', vehicleNumber: '00001', eventTime: 2_000_000 }));
+    store.apply(
+      position({ vehicleId: '0012/00001', operatorId: '0012', vehicleNumber: '00001', eventTime: 2_000_000 }),
+    );
     expect(store.sweep()).toEqual({ stale: [], removed: [] });
     advance(1000);
     expect(store.sweep()).toEqual({ stale: ['0022/01216'], removed: [] });

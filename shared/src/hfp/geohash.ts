@@ -14,61 +14,49 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Parses `-?\d+` from `s[from, to)`; NaN when it is not one. */
-function parseIntRange(s: string, from: number, to: number): number {
-  let i = from;
-  let neg = false;
-  if (i < to && s.charCodeAt(i) === 45) {
-    neg = true;
-    i++;
-  }
-  if (i >= to || to - i > 3) return Number.NaN;
-  let n = 0;
-  for (; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isDigit(c)) return Number.NaN;
-    n = n * 10 + (c - 48);
-  }
-  return neg ? -n : n;
-}
-
 /**
- * Decodes the geohash levels (`60;24`, `19`, `74`, `39`) to [lat, lon], or null when the first level
- * is empty or malformed. Missing or malformed decimal levels end the decoding (coarser position).
+ * Decodes the topic geohash `text[from, to)` (`60;24/19/74/39`) to [lat, lon], or null when its first
+ * level is empty or malformed. Decimal levels that are missing or malformed end the decoding (a
+ * coarser position); whatever follows a malformed level is ignored.
  */
 export function decodeHfpGeohash(
-  first: string,
-  d1: string | undefined,
-  d2: string | undefined,
-  d3: string | undefined,
+  text: string,
+  from = 0,
+  to = text.length,
 ): [lat: number, lon: number] | null {
-  const semi = first.indexOf(';');
-  if (semi <= 0) return null;
-  const latInt = parseIntRange(first, 0, semi);
-  const lonInt = parseIntRange(first, semi + 1, first.length);
-  if (Number.isNaN(latInt) || Number.isNaN(lonInt)) return null;
-  // "-0" must stay negative: keep the sign apart from the integer part.
-  const latNeg = first.charCodeAt(0) === 45;
-  const lonNeg = first.charCodeAt(semi + 1) === 45;
+  // Integer degrees: -?d{1,3};-?d{1,3}
+  let i = from;
+  const latNeg = text.charCodeAt(i) === 45;
+  if (latNeg) i++;
+  let latInt = 0;
+  const latStart = i;
+  while (i < to && isDigit(text.charCodeAt(i))) latInt = latInt * 10 + (text.charCodeAt(i++) - 48);
+  if (i === latStart || i - latStart > 3 || text.charCodeAt(i) !== 59 /* ; */) return null;
+  i++;
+  const lonNeg = text.charCodeAt(i) === 45;
+  if (lonNeg) i++;
+  let lonInt = 0;
+  const lonStart = i;
+  while (i < to && isDigit(text.charCodeAt(i))) lonInt = lonInt * 10 + (text.charCodeAt(i++) - 48);
+  if (i === lonStart || i - lonStart > 3 || (i < to && text.charCodeAt(i) !== 47)) return null;
+  // Then up to three `/dd` levels: one decimal digit of lat and one of lon each.
   let latFrac = 0;
   let lonFrac = 0;
   let scale = 1;
-  for (let k = 0; k < 3; k++) {
-    const d = k === 0 ? d1 : k === 1 ? d2 : d3;
-    if (d === undefined || d.length !== 2) break;
-    const a = d.charCodeAt(0);
-    const b = d.charCodeAt(1);
-    if (!isDigit(a) || !isDigit(b)) break;
+  for (let k = 0; k < 3 && i + 3 <= to && text.charCodeAt(i) === 47; k++) {
+    const a = text.charCodeAt(i + 1);
+    const b = text.charCodeAt(i + 2);
+    if (!isDigit(a) || !isDigit(b) || (i + 3 < to && text.charCodeAt(i + 3) !== 47)) break;
     scale /= 10;
     latFrac += (a - 48) * scale;
     lonFrac += (b - 48) * scale;
+    i += 3;
   }
-  const lat = Math.abs(latInt) + latFrac;
-  const lon = Math.abs(lonInt) + lonFrac;
-  // Round away the binary noise of the decimal sums (60 + 0.1 + 0.07 + 0.003).
+  // "-0" stays negative: the sign is kept apart from the integer part. Rounding removes the binary
+  // noise of the decimal sums (60 + 0.1 + 0.07 + 0.003).
   return [
-    (latNeg ? -1 : 1) * (Math.round(lat * 1000) / 1000),
-    (lonNeg ? -1 : 1) * (Math.round(lon * 1000) / 1000),
+    (latNeg ? -1 : 1) * (Math.round((latInt + latFrac) * 1000) / 1000),
+    (lonNeg ? -1 : 1) * (Math.round((lonInt + lonFrac) * 1000) / 1000),
   ];
 }
 

@@ -33,9 +33,9 @@ export interface HfpTopic {
   readonly nextStop: string | null;
   /** 0..5: how coarse a digit changed since the vehicle's previous message; null when empty. */
   readonly geohashLevel: number | null;
-  /** The geohash levels joined as sent (`60;24/19/74/39`); null when there is no position (`0////`). */
+  /**
+   * The 4 geohash levels as sent (`60;24/19/74/39`); null when empty (`0////`: no position).
+   * `decodeHfpGeohash` turns it into [lat, lon] to 3 decimals (~100 m) when something needs that.
+   */
   readonly geohash: string | null;
-  /** Position decoded from the geohash, to 3 decimals (~100 m); null when there is none. */
-  readonly geohashLat: number | null;
-  readonly geohashLon: number | null;
 }

@@ -43,7 +43,7 @@ export function parseIsoMillis(s: string): number {
       } else if (len !== 20) return Number.NaN;
       // Date.UTC would roll 2023-02-31 over to March; a real timestamp never says that.
       if (day > daysInMonth(year, month)) return Number.NaN;
-      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+      return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + ms;
     }
     // The feed's own shape with an impossible value: Date.parse would roll it over, so stop here.
     return Number.NaN;
@@ -68,4 +68,17 @@ function num(s: string, at: number, count: number): number {
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil): plain
+ * arithmetic, several times cheaper than a Date.UTC call on the hot path.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }

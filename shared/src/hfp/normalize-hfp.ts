@@ -2,6 +2,7 @@ import type { PositionSource, VehiclePosition } from '../position.ts';
 import type { HfpPayload } from './hfp-payload.ts';
 import type { HfpTopic } from './hfp-topic.ts';
 import { parseIsoMillis } from './iso-time.ts';
+import { numberField, odometerField, operatingDayField, stringField, textField } from './json-field.ts';
 import { type HfpRejection, reject } from './rejection.ts';
 
 export type HfpNormalizeResult = { readonly ok: true; readonly value: VehiclePosition } | HfpRejection;
@@ -10,7 +11,7 @@ export type HfpNormalizeResult = { readonly ok: true; readonly value: VehiclePos
 const MIN_EVENT_TIME = 946_684_800_000;
 const MAX_EVENT_TIME = 4_102_444_800_000;
 
-function source(loc: string | null): PositionSource | null {
+function source(loc: unknown): PositionSource | null {
   switch (loc) {
     case 'GPS':
     case 'ODO':
@@ -23,44 +24,58 @@ function source(loc: string | null): PositionSource | null {
   }
 }
 
-/** 0 <= h < 360; HFP's 360 (and any full turn) folds to 0; negative or absurd values are unknown. */
-function heading(hdg: number | null): number | null {
+/** 0 <= h < 360; HFP's 360 folds to 0; negative or absurd values are unknown. */
+function heading(v: unknown): number | null {
+  const hdg = numberField(v);
   if (hdg === null || hdg < 0 || hdg > 360) return null;
   return hdg === 360 ? 0 : hdg;
 }
 
-function eventTime(p: HfpPayload): number {
-  if (p.tst !== null) {
-    const t = parseIsoMillis(p.tst);
+function eventTime(tst: unknown, tsi: unknown): number {
+  if (typeof tst === 'string') {
+    const t = parseIsoMillis(tst);
     if (t >= MIN_EVENT_TIME && t < MAX_EVENT_TIME) return t;
   }
   // tst is the precise one; tsi (whole seconds) only stands in when tst is missing or broken.
-  if (p.tsi !== null) {
-    const t = p.tsi * 1000;
+  const s = numberField(tsi);
+  if (s !== null) {
+    const t = s * 1000;
     if (t >= MIN_EVENT_TIME && t < MAX_EVENT_TIME) return t;
   }
   return Number.NaN;
 }
 
 /**
- * Turns a parsed topic + payload into the position the rest of the system uses. The topic is the
- * authority for identity and journey (it is what subscribers filter on); the payload fills gaps.
+ * Turns a parsed topic + payload fields into the position the rest of the system uses. The topic is
+ * the authority for identity and journey (it is what subscribers filter on); the payload fills gaps.
+ * `fields` is either a checked HfpPayload or the raw object under the event key (parseHfp's hot
+ * path): every field read here is type-checked again, so both give the same position.
  */
-export function normalizeHfp(topic: HfpTopic, p: HfpPayload): HfpNormalizeResult {
-  const lat = p.lat;
-  const lon = p.long;
-  if (lat === null || lon === null) return reject('no_position', 'lat/long missing or null');
+export function normalizeHfp(
+  topic: HfpTopic,
+  fields: HfpPayload | Readonly<Record<string, unknown>>,
+): HfpNormalizeResult {
+  const b = fields as Readonly<Record<string, unknown>>;
+  const lat = b.lat;
+  const lon = b.long;
+  if (typeof lat !== 'number' || typeof lon !== 'number' || Number.isNaN(lat) || Number.isNaN(lon))
+    return reject('no_position', 'lat/long missing, null or not numbers');
   // 0,0 is what a unit without a fix sends; no HSL vehicle is in the Gulf of Guinea.
   if (lat === 0 && lon === 0) return reject('no_position', 'lat/long are 0,0');
-  if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+  if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
     return reject('coordinates_out_of_range', `lat ${lat}, long ${lon} outside WGS84`);
-  const time = eventTime(p);
-  if (Number.isNaN(time))
-    return reject('bad_timestamp', `no plausible tst/tsi (tst ${String(p.tst).slice(0, 40)})`);
+  const time = eventTime(b.tst, b.tsi);
+  if (Number.isNaN(time)) return reject('bad_timestamp', `no plausible tst/tsi (tst ${String(b.tst).slice(0, 40)})`);
 
-  const dir = topic.direction ?? (p.dir === '1' ? 1 : p.dir === '2' ? 2 : null);
-  const spd = p.spd;
-  const occu = p.occu;
+  let direction = topic.direction;
+  if (direction === null) {
+    const dir = textField(b.dir);
+    direction = dir === '1' ? 1 : dir === '2' ? 2 : null;
+  }
+  const spd = numberField(b.spd);
+  const occu = numberField(b.occu);
+  const dl = numberField(b.dl);
+  const drst = b.drst;
   return {
     ok: true,
     value: {
@@ -71,26 +86,26 @@ export function normalizeHfp(topic: HfpTopic, p: HfpPayload): HfpNormalizeResult
       eventType: topic.eventType,
       journeyType: topic.journeyType,
       // Deadrun topics carry no journey; the payload's leftovers from the last journey are not one.
-      routeId: topic.journeyType === 'journey' ? (topic.routeId ?? p.route) : null,
-      line: p.desi,
-      direction: dir,
+      routeId: topic.journeyType === 'journey' ? (topic.routeId ?? textField(b.route)) : null,
+      line: textField(b.desi),
+      direction,
       headsign: topic.headsign,
-      startTime: topic.startTime ?? p.start,
-      operatingDay: p.oday,
+      startTime: topic.startTime ?? stringField(b.start),
+      operatingDay: operatingDayField(b.oday),
       lat,
       lon,
-      heading: heading(p.hdg),
+      heading: heading(b.hdg),
       speed: spd !== null && spd >= 0 ? spd : null,
-      acceleration: p.acc,
+      acceleration: numberField(b.acc),
       // HFP's dl is "ahead of schedule" in seconds; the model's delay is "late" in seconds.
-      delay: p.dl === null ? null : 0 - p.dl,
-      odometer: p.odo,
-      doorsOpen: p.drst === 1 ? true : p.drst === 0 ? false : null,
+      delay: dl === null ? null : 0 - dl,
+      odometer: odometerField(b.odo),
+      doorsOpen: drst === 1 ? true : drst === 0 ? false : null,
       occupancy: occu !== null && occu >= 0 && occu <= 100 ? occu : null,
       eventTime: time,
-      source: source(p.loc),
+      source: source(b.loc),
       nextStop: topic.nextStop,
-      stop: p.stop,
+      stop: textField(b.stop),
     },
   };
 }

@@ -1,14 +1,11 @@
 import type { HfpEventType } from '../position.ts';
 import { eventTypeFromPayloadKey } from './event-types.ts';
 import type { HfpPayload, HfpTrafficLightPriority } from './hfp-payload.ts';
-import { numberField, numericField, stringField, textField } from './json-field.ts';
-import { excerpt, type HfpRejection, reject } from './rejection.ts';
+import { numberField, odometerField, operatingDayField, stringField, textField } from './json-field.ts';
+import { excerpt, type HfpRejection, isRejection, reject } from './rejection.ts';
 
 /** Larger than any real HFP payload (~600 bytes) by two orders of magnitude; bigger ones are not parsed. */
 export const HFP_MAX_PAYLOAD_BYTES = 64 * 1024;
-
-/** HFP's odometer sentinel for "no value" (int32 max). */
-const ODO_SENTINEL = 2147483647;
 
 export type HfpPayloadResult =
   | { readonly ok: true; readonly eventType: HfpEventType; readonly payload: HfpPayload }
@@ -24,11 +21,25 @@ export function payloadText(payload: string | Uint8Array): string {
   return decoder.decode(payload);
 }
 
+/** A payload's event and its field object, not yet type-checked field by field. */
+export interface HfpPayloadBody {
+  readonly eventType: HfpEventType;
+  /** The object under the event key, straight from JSON.parse. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
 /**
- * Parses `{ "<EVENT>": { ...fields } }`: exactly one key, one of the 18 upper-case event keys, whose
- * value is an object. Never throws.
+ * Parses `{ "<EVENT>": { ...fields } }` and type-checks every field. Exactly one key, one of the 18
+ * upper-case event keys, whose value is an object. Never throws.
  */
 export function parseHfpPayload(payload: string | Uint8Array): HfpPayloadResult {
+  const r = scanHfpPayload(payload);
+  if (isRejection(r)) return r;
+  return { ok: true, eventType: r.eventType, payload: readHfpPayload(r.body, r.eventType) };
+}
+
+/** The shape checks of parseHfpPayload without reading the fields (parseHfp reads only what it needs). */
+export function scanHfpPayload(payload: string | Uint8Array): HfpPayloadBody | HfpRejection {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array))
     return reject('bad_json', 'payload is neither text nor bytes');
   if (payload.length > HFP_MAX_PAYLOAD_BYTES)
@@ -53,27 +64,11 @@ export function parseHfpPayload(payload: string | Uint8Array): HfpPayloadResult 
   const body = (json as Record<string, unknown>)[key];
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return reject('bad_payload', `"${key}" is not an object`);
-  return { ok: true, eventType, payload: readHfpPayload(body as Record<string, unknown>, eventType) };
-}
-
-function odometer(v: unknown): number | null {
-  const n = numericField(v);
-  return n === null || n === ODO_SENTINEL || n < 0 ? null : n;
-}
-
-/** `YYYY-MM-DD`; anything else (HFP's `XXX` included) is null. */
-function operatingDay(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45)
-    return null;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
-    const c = v.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-  }
-  return v;
+  return { eventType, body: body as Record<string, unknown> };
 }
 
 /** Type-checks every documented field of one payload body; unknown fields are left behind. */
-export function readHfpPayload(b: Record<string, unknown>, eventType: HfpEventType): HfpPayload {
+export function readHfpPayload(b: Readonly<Record<string, unknown>>, eventType: HfpEventType): HfpPayload {
   return {
     desi: textField(b.desi),
     dir: textField(b.dir),
@@ -87,9 +82,9 @@ export function readHfpPayload(b: Record<string, unknown>, eventType: HfpEventTy
     long: numberField(b.long),
     acc: numberField(b.acc),
     dl: numberField(b.dl),
-    odo: odometer(b.odo),
+    odo: odometerField(b.odo),
     drst: numberField(b.drst),
-    oday: operatingDay(b.oday),
+    oday: operatingDayField(b.oday),
     jrn: numberField(b.jrn),
     line: numberField(b.line),
     start: stringField(b.start),
@@ -107,7 +102,7 @@ export function readHfpPayload(b: Record<string, unknown>, eventType: HfpEventTy
   };
 }
 
-function readTrafficLightPriority(b: Record<string, unknown>): HfpTrafficLightPriority {
+function readTrafficLightPriority(b: Readonly<Record<string, unknown>>): HfpTrafficLightPriority {
   return {
     requestId: numberField(b['tlp-requestid']),
     requestType: stringField(b['tlp-requesttype']),

@@ -1,33 +1,38 @@
 import type { JourneyType, TransportMode } from '../position.ts';
-import { eventTypeFromTopic, type HfpTemporalType } from './event-types.ts';
-import { decodeHfpGeohash } from './geohash.ts';
+import { eventTypeFromTopic } from './event-types.ts';
 import type { HfpTopic } from './hfp-topic.ts';
-import { excerpt, type HfpRejection, reject } from './rejection.ts';
+import { excerpt, type HfpRejection, isRejection, reject } from './rejection.ts';
 
 export type HfpTopicResult = { readonly ok: true; readonly value: HfpTopic } | HfpRejection;
 
-const MODES: ReadonlyMap<string, TransportMode> = new Map<string, TransportMode>([
-  ['bus', 'bus'],
-  ['tram', 'tram'],
-  ['train', 'train'],
-  ['ferry', 'ferry'],
-  ['metro', 'metro'],
-  ['ubus', 'ubus'],
-  ['robot', 'robot'],
-]);
+/**
+ * Parses an HFP v2 topic level by level. Never throws. Lenient where the live feed is sloppy (empty
+ * transport mode, empty direction, trailing extra levels) and strict where a wrong value would
+ * mislabel a vehicle (journey type, event type, operator and vehicle number).
+ */
+export function parseHfpTopic(topic: string): HfpTopicResult {
+  const r = scanHfpTopic(topic);
+  return isRejection(r) ? r : { ok: true, value: r };
+}
 
-const JOURNEY_TYPES: ReadonlyMap<string, JourneyType> = new Map<string, JourneyType>([
-  ['journey', 'journey'],
-  ['deadrun', 'deadrun'],
-  ['signoff', 'signoff'],
-]);
+function transportMode(level: string): TransportMode {
+  switch (level) {
+    case 'bus':
+    case 'tram':
+    case 'train':
+    case 'ferry':
+    case 'metro':
+    case 'ubus':
+    case 'robot':
+      return level;
+    default:
+      return 'unknown';
+  }
+}
 
-/** Levels after the vehicle number in a journey topic: route .. geohash_level, then 4 geohash levels. */
-const JOURNEY_LEVELS = 6;
-
-function isDigits(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
+function isDigitsAt(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
@@ -36,76 +41,79 @@ function isDigits(s: string): boolean {
 
 /** `topic[from, to)` is `v` followed by digits. */
 function isVersionAt(topic: string, from: number, to: number): boolean {
-  if (to - from < 2 || topic.charCodeAt(from) !== 118) return false;
-  for (let i = from + 1; i < to; i++) {
-    const c = topic.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return to - from >= 2 && topic.charCodeAt(from) === 118 && isDigitsAt(topic, from + 1, to);
+}
+
+function cutShort(topic: string): HfpRejection {
+  return reject('bad_topic', `topic ends before the vehicle number: "${excerpt(topic)}"`);
 }
 
 /**
- * Parses an HFP v2 topic level by level. Never throws. Lenient where the live feed is sloppy (empty
- * transport mode, empty direction, trailing extra levels) and strict where a wrong value would
- * mislabel a vehicle (journey type, event type, operator and vehicle number).
+ * The hot path behind parseHfpTopic and parseHfp: the topic or a rejection, without a result wrapper.
+ * A hand scan with indexOf/startsWith instead of split('/'): no array, and only the levels that become
+ * values are sliced out (measured about 2x faster on the captures).
  */
-export function parseHfpTopic(topic: string): HfpTopicResult {
+export function scanHfpTopic(topic: string): HfpTopic | HfpRejection {
   if (typeof topic !== 'string') return reject('bad_topic', 'topic is not a string');
   const len = topic.length;
-  // A hand scan with indexOf: cheaper than split('/') plus the array (measured), and the levels
-  // after the geohash are never materialized.
-  let at = topic.charCodeAt(0) === 47 ? 1 : 0; // leading slash as HSL sends it; tolerate its absence
-  const prefixStart = at;
-  // The prefix may be more than one level (a mirror's `/mirror/hfp/v2/...`); the version ends it.
-  let version = '';
-  let prefixEnd = -1;
-  for (let level = 0; level < 4; level++) {
-    const slash = topic.indexOf('/', at);
-    if (slash < 0) break;
-    if (level > 0 && isVersionAt(topic, at, slash)) {
-      version = topic.slice(at, slash);
-      prefixEnd = at - 1;
-      at = slash + 1;
-      break;
+  let prefix: string;
+  let at: number;
+  if (topic.startsWith('/hfp/v2/')) {
+    prefix = 'hfp';
+    at = 8;
+  } else {
+    // Leading slash optional; the prefix may be more than one level (a mirror's `/mirror/hfp/v2/`).
+    const prefixStart = topic.charCodeAt(0) === 47 ? 1 : 0;
+    let from = prefixStart;
+    let versionAt = -1;
+    for (let level = 0; level < 4 && versionAt < 0; level++) {
+      const slash = topic.indexOf('/', from);
+      if (slash < 0) break;
+      if (level > 0 && isVersionAt(topic, from, slash)) versionAt = from;
+      else from = slash + 1;
     }
-    at = slash + 1;
+    if (versionAt < 0) return reject('bad_topic', `no version level in "${excerpt(topic)}"`);
+    if (!topic.startsWith('v2/', versionAt))
+      return reject('bad_topic', `unsupported HFP version in "${excerpt(topic)}"`);
+    prefix = topic.slice(prefixStart, versionAt - 1);
+    if (prefix === '') return reject('bad_topic', 'empty prefix');
+    at = versionAt + 3;
   }
-  if (prefixEnd < 0) return reject('bad_topic', `no version level in "${excerpt(topic)}"`);
-  if (version !== 'v2') return reject('bad_topic', `unsupported HFP version ${excerpt(version, 10)}`);
-  const prefix = topic.slice(prefixStart, prefixEnd);
-  if (prefix === '') return reject('bad_topic', 'empty prefix');
+
+  let journeyType: JourneyType;
+  if (topic.startsWith('journey/', at)) journeyType = 'journey';
+  else if (topic.startsWith('deadrun/', at)) journeyType = 'deadrun';
+  else if (topic.startsWith('signoff/', at)) journeyType = 'signoff';
+  else return reject('bad_topic', `bad journey type level in "${excerpt(topic)}"`);
+  at += 8;
+  let upcoming = false;
+  if (topic.startsWith('ongoing/', at)) at += 8;
+  else if (topic.startsWith('upcoming/', at)) {
+    upcoming = true;
+    at += 9;
+  } else return reject('bad_topic', `bad temporal type level in "${excerpt(topic)}"`);
 
   let end = topic.indexOf('/', at);
-  const journeyType = end < 0 ? undefined : JOURNEY_TYPES.get(topic.slice(at, end));
-  if (journeyType === undefined) return reject('bad_topic', `bad journey type level in "${excerpt(topic)}"`);
-  at = end + 1;
-  end = topic.indexOf('/', at);
-  const temporal = end < 0 ? '' : topic.slice(at, end);
-  if (temporal !== 'ongoing' && temporal !== 'upcoming')
-    return reject('bad_topic', `bad temporal type level in "${excerpt(topic)}"`);
-  at = end + 1;
-  end = topic.indexOf('/', at);
-  if (end < 0) return reject('bad_topic', `topic ends before the vehicle number: "${excerpt(topic)}"`);
-  const eventLevel = topic.slice(at, end);
-  const eventType = eventTypeFromTopic(eventLevel);
+  if (end < 0) return cutShort(topic);
+  // vp is nine messages in ten: skip the slice and the lookup for it.
+  const eventType = end === at + 2 && topic.startsWith('vp', at) ? 'vp' : eventTypeFromTopic(topic.slice(at, end));
   if (eventType === null)
-    return reject('unknown_event', `unknown event type "${excerpt(eventLevel, 20)}" in topic`);
+    return reject('unknown_event', `unknown event type "${excerpt(topic.slice(at, end), 20)}" in topic`);
   at = end + 1;
   end = topic.indexOf('/', at);
-  if (end < 0) return reject('bad_topic', `topic ends before the vehicle number: "${excerpt(topic)}"`);
-  const transportMode = topic.slice(at, end);
-  const mode = MODES.get(transportMode) ?? 'unknown';
+  if (end < 0) return cutShort(topic);
+  const modeLevel = end === at + 3 && topic.startsWith('bus', at) ? 'bus' : topic.slice(at, end);
   at = end + 1;
   end = topic.indexOf('/', at);
-  if (end < 0) return reject('bad_topic', `topic ends before the vehicle number: "${excerpt(topic)}"`);
+  if (end < 0) return cutShort(topic);
+  if (!isDigitsAt(topic, at, end)) return reject('bad_topic', `operator id is not a number in "${excerpt(topic)}"`);
   const operatorId = topic.slice(at, end);
-  if (!isDigits(operatorId))
-    return reject('bad_topic', `operator id "${excerpt(operatorId, 20)}" is not a number`);
   at = end + 1;
   end = topic.indexOf('/', at);
-  const vehicleNumber = topic.slice(at, end < 0 ? len : end);
-  if (!isDigits(vehicleNumber))
-    return reject('bad_topic', `vehicle number "${excerpt(vehicleNumber, 20)}" is not a number`);
+  const vehicleEnd = end < 0 ? len : end;
+  if (!isDigitsAt(topic, at, vehicleEnd))
+    return reject('bad_topic', `vehicle number is not a number in "${excerpt(topic)}"`);
+  const vehicleNumber = topic.slice(at, vehicleEnd);
 
   let routeId: string | null = null;
   let direction: 1 | 2 | null = null;
@@ -114,72 +122,67 @@ export function parseHfpTopic(topic: string): HfpTopicResult {
   let nextStop: string | null = null;
   let geohashLevel: number | null = null;
   let geohash: string | null = null;
-  let geohashLat: number | null = null;
-  let geohashLon: number | null = null;
 
   // Deadrun and signoff topics end after the vehicle number (a trailing slash is tolerated).
   if (end >= 0 && end + 1 < len) {
-    const levels: string[] = [];
+    // route/direction/headsign/start/next_stop/geohash_level/, each followed by a slash.
     at = end + 1;
-    while (levels.length < JOURNEY_LEVELS) {
-      end = topic.indexOf('/', at);
-      if (end < 0) break;
-      levels.push(topic.slice(at, end));
-      at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end > at) routeId = topic.slice(at, end);
+    at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end === at + 1) {
+      const d = topic.charCodeAt(at);
+      direction = d === 49 ? 1 : d === 50 ? 2 : null;
     }
-    if (levels.length < JOURNEY_LEVELS)
-      return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
-    routeId = levels[0] || null;
-    const dir = levels[1];
-    direction = dir === '1' ? 1 : dir === '2' ? 2 : null;
-    headsign = levels[2] || null;
-    startTime = levels[3] || null;
-    nextStop = levels[4] || null;
-    const level = levels[5]!;
-    geohashLevel = level.length === 1 && isDigits(level) ? level.charCodeAt(0) - 48 : null;
-    // The 4 geohash levels: `60;24/19/74/39`, or empty ones when there is no position.
-    // A coarser geohash (fewer levels) still decodes to a coarser position.
-    const s1 = topic.indexOf('/', at);
-    const s2 = s1 < 0 ? -1 : topic.indexOf('/', s1 + 1);
-    const s3 = s2 < 0 ? -1 : topic.indexOf('/', s2 + 1);
-    const s4 = s3 < 0 ? -1 : topic.indexOf('/', s3 + 1);
-    const e1 = s1 < 0 ? len : s1;
-    if (e1 > at) {
-      const decoded = decodeHfpGeohash(
-        topic.slice(at, e1),
-        s1 < 0 ? undefined : topic.slice(s1 + 1, s2 < 0 ? len : s2),
-        s2 < 0 ? undefined : topic.slice(s2 + 1, s3 < 0 ? len : s3),
-        s3 < 0 ? undefined : topic.slice(s3 + 1, s4 < 0 ? len : s4),
-      );
-      if (decoded !== null) {
-        geohashLat = decoded[0];
-        geohashLon = decoded[1];
-        geohash = topic.slice(at, s4 < 0 ? len : s4);
-      }
+    at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end > at) headsign = topic.slice(at, end);
+    at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end > at) startTime = topic.slice(at, end);
+    at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end > at) nextStop = topic.slice(at, end);
+    at = end + 1;
+    end = topic.indexOf('/', at);
+    if (end < 0) return reject('bad_topic', `journey levels cut short: "${excerpt(topic)}"`);
+    if (end === at + 1) {
+      const g = topic.charCodeAt(at) - 48;
+      if (g >= 0 && g <= 9) geohashLevel = g;
     }
+    // The 4 geohash levels (`60;24/19/74/39`), empty ones when there is no position (`0////`);
+    // anything after them (a signal id on newer topics) is not ours to read.
+    at = end + 1;
+    let ghEnd = at;
+    for (let k = 0; k < 4 && ghEnd < len; k++) {
+      const slash = topic.indexOf('/', k === 0 ? ghEnd : ghEnd + 1);
+      ghEnd = slash < 0 ? len : slash;
+    }
+    if (ghEnd > at && topic.charCodeAt(at) !== 47) geohash = topic.slice(at, ghEnd);
   }
 
   return {
-    ok: true,
-    value: {
-      prefix,
-      version,
-      journeyType,
-      temporalType: temporal as HfpTemporalType,
-      eventType,
-      mode,
-      transportMode,
-      operatorId,
-      vehicleNumber,
-      routeId,
-      direction,
-      headsign,
-      startTime,
-      nextStop,
-      geohashLevel,
-      geohash,
-      geohashLat,
-      geohashLon,
-    },
+    prefix,
+    version: 'v2',
+    journeyType,
+    temporalType: upcoming ? 'upcoming' : 'ongoing',
+    eventType,
+    mode: transportMode(modeLevel),
+    transportMode: modeLevel,
+    operatorId,
+    vehicleNumber,
+    routeId,
+    direction,
+    headsign,
+    startTime,
+    nextStop,
+    geohashLevel,
+    geohash,
   };
 }

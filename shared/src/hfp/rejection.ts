@@ -15,3 +15,8 @@ export function reject(reason: HfpRejectReason, detail: string): HfpRejection {
 export function excerpt(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+/** Tells a rejection from a parsed value on the internal paths that return either without a wrapper. */
+export function isRejection(x: object): x is HfpRejection {
+  return (x as { ok?: unknown }).ok === false;
+}

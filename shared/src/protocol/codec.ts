@@ -18,7 +18,13 @@ import type { VehicleState } from '../api.ts';
 import { TRANSPORT_MODES, type TransportMode } from '../position.ts';
 import type { BatchMessage, ClientMessage, ServerMessage, SnapshotMessage } from './messages.ts';
 import { PROTOCOL_VERSION } from './messages.ts';
-import { ByteReader, ByteWriter, encodeRemovedId, encodeVehicleRecord, readVehicleRecord } from './vehicle-record.ts';
+import {
+  ByteReader,
+  ByteWriter,
+  encodeRemovedId,
+  encodeVehicleRecord,
+  readVehicleRecord,
+} from './vehicle-record.ts';
 
 export type Frame = string | Uint8Array | ArrayBuffer;
 

@@ -4,13 +4,7 @@
  * precision: coordinates as 1e-7 degrees, speed cm/s, acceleration cm/s², heading 0.1 degree.
  */
 import type { VehicleState } from '../api.ts';
-import {
-  type HfpEventType,
-  type JourneyType,
-  type PositionSource,
-  TRANSPORT_MODES,
-  type TransportMode,
-} from '../position.ts';
+import { type HfpEventType, type JourneyType, type PositionSource, TRANSPORT_MODES } from '../position.ts';
 
 const EVENT_TYPES: readonly HfpEventType[] = [
   'vp',
@@ -100,7 +94,10 @@ export class ByteWriter {
   }
   /** u8 length (0xff = null) + UTF-8 bytes, cut at 254 bytes. */
   str(v: string | null): void {
-    if (v === null) return this.u8(NULL_U8);
+    if (v === null) {
+      this.u8(NULL_U8);
+      return;
+    }
     let bytes = encoder.encode(v);
     if (bytes.length > MAX_STRING_BYTES) bytes = bytes.subarray(0, MAX_STRING_BYTES);
     this.u8(bytes.length);
@@ -170,8 +167,7 @@ export class ByteReader {
 
 function scaled(v: number | null, scale: number, nullValue: number, min: number, max: number): number {
   if (v === null || !Number.isFinite(v)) return nullValue;
-  const s = Math.round(v * scale);
-  return s < min ? min : s > max ? max : s;
+  return Math.min(max, Math.max(min, Math.round(v * scale)));
 }
 
 function unscaled(v: number, scale: number, nullValue: number): number | null {

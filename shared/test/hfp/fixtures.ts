@@ -1,6 +1,7 @@
 // Realistic HFP v2 messages for the tests, modelled on the live feed (field order and formats).
 
-export const VP_TOPIC = '/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/Rautatientori/06:05/1020201/4/60;24/19/74/38';
+export const VP_TOPIC =
+  '/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/Rautatientori/06:05/1020201/4/60;24/19/74/38';
 
 export const VP_BODY: Record<string, unknown> = {
   desi: '65',

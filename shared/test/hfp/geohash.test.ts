@@ -18,15 +18,19 @@ describe('hfp geohash', () => {
 
   it('hfp geohash: negative coordinates keep their sign', () => {
     expect(encodeHfpGeohash(-0.5, -1.25)).toBe('-0;-1/52/05/00');
-    expect(decodeHfpGeohash('-0;-1', '52', '05', '00')).toEqual([-0.5, -1.25]);
+    expect(decodeHfpGeohash('-0;-1/52/05/00')).toEqual([-0.5, -1.25]);
   });
 
   it('hfp geohash: decode is the inverse to three decimals', () => {
-    expect(decodeHfpGeohash('60;24', '19', '74', '39')).toEqual([60.173, 24.949]);
-    expect(decodeHfpGeohash('60;24', '1x', '74', '39')).toEqual([60, 24]);
-    expect(decodeHfpGeohash('', '19', '74', '39')).toBeNull();
-    expect(decodeHfpGeohash('60', undefined, undefined, undefined)).toBeNull();
-    expect(decodeHfpGeohash('600000;24', '19', '74', '39')).toBeNull();
+    expect(decodeHfpGeohash('60;24/19/74/39')).toEqual([60.173, 24.949]);
+    expect(decodeHfpGeohash('60;24/19/7')).toEqual([60.1, 24.9]);
+    expect(decodeHfpGeohash('60;24/1x/74/39')).toEqual([60, 24]);
+    expect(decodeHfpGeohash('x/60;24/19/74/39/', 2, 16)).toEqual([60.173, 24.949]);
+    expect(decodeHfpGeohash('/19/74/39')).toBeNull();
+    expect(decodeHfpGeohash('')).toBeNull();
+    expect(decodeHfpGeohash('60')).toBeNull();
+    expect(decodeHfpGeohash('60;24x/19')).toBeNull();
+    expect(decodeHfpGeohash('6000;24/19/74/39')).toBeNull();
   });
 
   it('hfp geohash: level 0 first or on an integer change, 1..4 the changed digit, 5 below that', () => {
@@ -44,10 +48,15 @@ describe('hfp geohash', () => {
   it('hfp geohash: topic tail round-trips through the topic parser', () => {
     const tail = encodeGeohashTopic([60.173698, 24.949412], [60.173036, 24.948786]);
     expect(tail).toBe('3/60;24/19/74/39'); // 24.948 -> 24.949: third decimal
-    const t = parseHfpTopic(`/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/Rautatientori/06:05/1020106/${tail}`);
-    expect(t.ok && [t.value.geohashLevel, t.value.geohashLat, t.value.geohashLon]).toEqual([3, 60.173, 24.949]);
+    const t = parseHfpTopic(
+      `/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/Rautatientori/06:05/1020106/${tail}`,
+    );
+    expect(t.ok && [t.value.geohashLevel, t.value.geohash]).toEqual([3, '60;24/19/74/39']);
+    expect(t.ok && decodeHfpGeohash(t.value.geohash!)).toEqual([60.173, 24.949]);
     expect(encodeGeohashTopic(null)).toBe('0////');
-    const none = parseHfpTopic(`/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/X/06:05/EOL/${encodeGeohashTopic(null)}`);
+    const none = parseHfpTopic(
+      `/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/X/06:05/EOL/${encodeGeohashTopic(null)}`,
+    );
     expect(none.ok && [none.value.geohashLevel, none.value.geohash]).toEqual([0, null]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HFP_EVENT_TYPES, parseHfpTopic } from '../../src/hfp/index.ts';
+import { decodeHfpGeohash, HFP_EVENT_TYPES, parseHfpTopic } from '../../src/hfp/index.ts';
 import { TRANSPORT_MODES } from '../../src/position.ts';
 import { topicWith, VP_TOPIC } from './fixtures.ts';
 
@@ -33,8 +33,6 @@ describe('hfp topic', () => {
       nextStop: '1020201',
       geohashLevel: 4,
       geohash: '60;24/19/74/38',
-      geohashLat: 60.173,
-      geohashLon: 24.948,
     });
   });
 
@@ -108,13 +106,16 @@ describe('hfp topic', () => {
 
   it('hfp topic: geohash level and geohash, including 0//// for no position', () => {
     const none = ok('/hfp/v2/journey/ongoing/vp/bus/0012/01215/1059/1/Kamppi/10:00/EOL/0////');
-    expect([none.geohashLevel, none.geohash, none.geohashLat, none.geohashLon]).toEqual([0, null, null, null]);
+    expect([none.geohashLevel, none.geohash]).toEqual([0, null]);
     expect(ok(topicWith(13, '5')).geohashLevel).toBe(5);
     expect(ok(topicWith(13, '')).geohashLevel).toBeNull();
     const coarse = ok('/hfp/v2/journey/ongoing/vp/bus/0012/01215/1059/1/Kamppi/10:00/EOL/0/60;24');
-    expect([coarse.geohashLat, coarse.geohashLon]).toEqual([60, 24]);
+    expect(coarse.geohash).toBe('60;24');
+    expect(decodeHfpGeohash(coarse.geohash!)).toEqual([60, 24]);
+    // Kept as sent; the decoder is what judges it.
     const bad = ok('/hfp/v2/journey/ongoing/vp/bus/0012/01215/1059/1/Kamppi/10:00/EOL/0/x;y/19/74/38');
-    expect(bad.geohash).toBeNull();
+    expect(bad.geohash).toBe('x;y/19/74/38');
+    expect(decodeHfpGeohash(bad.geohash!)).toBeNull();
   });
 
   it('hfp topic: extra trailing levels are ignored', () => {

@@ -101,7 +101,16 @@ describe('hfp parse', () => {
   });
 
   it('hfp parse: null, omitted and wrongly typed fields become null without rejecting', () => {
-    const nulls = { desi: null, dir: null, spd: null, acc: null, occu: null, loc: null, oday: null, start: null };
+    const nulls = {
+      desi: null,
+      dir: null,
+      spd: null,
+      acc: null,
+      occu: null,
+      loc: null,
+      oday: null,
+      start: null,
+    };
     const a = ok(VP_TOPIC, vpPayload(nulls)).value;
     const omitted = Object.fromEntries(Object.keys(nulls).map((k) => [k, undefined]));
     const b = ok(VP_TOPIC, vpPayload(omitted)).value;
@@ -131,7 +140,15 @@ describe('hfp parse', () => {
   });
 
   it('hfp parse: deadrun messages have no route even when the payload still names one', () => {
-    const payload = vpPayload({ desi: null, dir: null, oper: null, dl: null, oday: null, jrn: null, start: null });
+    const payload = vpPayload({
+      desi: null,
+      dir: null,
+      oper: null,
+      dl: null,
+      oday: null,
+      jrn: null,
+      start: null,
+    });
     const { value } = ok('/hfp/v2/deadrun/ongoing/vp/bus/0018/00678', payload);
     expect([value.journeyType, value.routeId, value.line, value.direction, value.headsign]).toEqual([
       'deadrun',
@@ -183,7 +200,13 @@ describe('hfp parse', () => {
   it('hfp parse: traffic-light fields on TLR and TLA', () => {
     const topic = topicWith(4, 'tlr');
     const payload = vpPayload(
-      { 'tlp-requestid': 34, 'tlp-requesttype': 'NORMAL', 'tlp-prioritylevel': 'normal', sid: 1234, 'tlp-att-seq': 1 },
+      {
+        'tlp-requestid': 34,
+        'tlp-requesttype': 'NORMAL',
+        'tlp-prioritylevel': 'normal',
+        sid: 1234,
+        'tlp-att-seq': 1,
+      },
       'TLR',
     );
     const { message } = ok(topic, payload);

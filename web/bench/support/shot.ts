@@ -1,5 +1,6 @@
 // Dev aid (temporary): screenshot of the built page with the synthetic city.
 import { PROTOCOL_VERSION, encodeServerMessage } from '@realtimemap/shared';
+const enc = (m: Parameters<typeof encodeServerMessage>[0]) => { const f = encodeServerMessage(m); return typeof f === 'string' ? f : Buffer.from(f as Uint8Array); };
 import { chromium } from 'playwright-core';
 import { startStaticApp } from './static-app.ts';
 import { SyntheticCity } from './synthetic-city.ts';
@@ -17,14 +18,17 @@ page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1')) console
 if (app) {
   const city = new SyntheticCity(300, [24.9, 60.16, 24.98, 60.19]);
   await page.routeWebSocket(/\/ws$/, (ws) => {
-    ws.send(encodeServerMessage({ type: 'hello', protocol: PROTOCOL_VERSION, serverTime: Date.now(), feedMode: 'simulated', tickMs: 1000 }) as string);
-    ws.send(encodeServerMessage({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }) as string);
-    setInterval(() => ws.send(encodeServerMessage({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] }) as string), 1000);
-  });
+    let started = false;
+    ws.onMessage((m) => { console.log('client->', String(m).slice(0, 80)); if (started) return; started = true;
+    ws.send(enc({ type: 'hello', protocol: PROTOCOL_VERSION, serverTime: Date.now(), feedMode: 'simulated', tickMs: 1000 }) as never);
+    ws.send(JSON.stringify({ type: 'status', feedMode: 'simulated', vehicles: 12345, messagesPerSecond: 1, clients: 1 }));
+    ws.send(enc({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }) as never);
+    setInterval(() => ws.send(enc({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] }) as never), 1000);
+  }); });
 }
 await page.goto((url0 ?? app?.url ?? '') + (process.argv[4] ?? ''));
 await page.waitForTimeout(Number(process.env.WAIT ?? 5000));
-console.log('stats', JSON.stringify(await page.evaluate(() => ({ s: window.__realtimemap?.stats(), loaded: window.__realtimemap?.map?.loaded(), n: window.__realtimemap?.renderedVehicles().length }))));
+console.log('stats', JSON.stringify(await page.evaluate(() => ({ s: window.__realtimemap?.stats(), loaded: window.__realtimemap?.map?.loaded(), n: window.__realtimemap?.renderedVehicles().length, ui: [window.__realtimemap?.ui().totalVehicles, window.__realtimemap?.ui().connection], inj: (window.__realtimemap?.inject({type:'snapshot',serverTime:0,vehicles:[{vehicleId:'x',lon:24.94,lat:60.17,mode:'bus',line:'1',heading:0,eventTime:1} as never]}), [window.__realtimemap?.stats().buffered, window.__realtimemap?.flush()]) }))));
 await page.screenshot({ path: out });
 await browser.close();
 await app?.close();

@@ -21,8 +21,7 @@ export interface MessageContext {
 export function decodeFrame(data: unknown): ServerMessage {
   let frame: Frame;
   if (typeof data === 'string') frame = data;
-  else if (data instanceof ArrayBuffer) frame = new Uint8Array(data);
-  else if (data instanceof Uint8Array) frame = data;
+  else if (data instanceof ArrayBuffer || data instanceof Uint8Array) frame = data;
   else throw new WebError('WEB_FRAME_INVALID', 'unsupported WebSocket frame type');
   try {
     const message = decodeServerMessage(frame);

@@ -73,6 +73,10 @@ export class LiveClient {
   }
 
   /** Entry for every server message: from the socket, or injected by the debug hook. */
+  get badFrames(): number {
+    return this.connection.badFrames;
+  }
+
   receive(message: ServerMessage): void {
     handleServerMessage(
       message,

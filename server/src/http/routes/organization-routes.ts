@@ -12,7 +12,9 @@ export function organizationRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get(
     '/api/organizations',
-    { schema: { summary: "HSL's operators", response: { 200: { type: 'array', items: organizationSchema } } } },
+    {
+      schema: { summary: "HSL's operators", response: { 200: { type: 'array', items: organizationSchema } } },
+    },
     async () => ORGANIZATIONS,
   );
 
@@ -21,7 +23,11 @@ export function organizationRoutes(app: FastifyInstance, deps: HttpDeps): void {
     {
       schema: {
         summary: 'An operator, with the geofences and its vehicles inside each',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,8}$' } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', pattern: '^[0-9]{1,8}$' } },
+        },
         response: {
           200: {
             type: 'object',

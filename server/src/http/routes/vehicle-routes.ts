@@ -18,7 +18,9 @@ const list = (v: string | undefined) =>
 export function vehicleRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { store } = deps;
 
-  app.get<{ Querystring: { bbox?: string; mode?: string; route?: string; operator?: string; limit?: number } }>(
+  app.get<{
+    Querystring: { bbox?: string; mode?: string; route?: string; operator?: string; limit?: number };
+  }>(
     '/api/vehicles',
     {
       schema: {
@@ -44,7 +46,10 @@ export function vehicleRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const modes = list(q.mode);
       const bad = [...(modes ?? [])].filter((m) => !TRANSPORT_MODES.includes(m as TransportMode));
       if (bad.length > 0) {
-        throw new HttpProblem('HTTP_BAD_REQUEST', `unknown mode ${bad.join(', ')}; one of ${TRANSPORT_MODES.join(', ')}`);
+        throw new HttpProblem(
+          'HTTP_BAD_REQUEST',
+          `unknown mode ${bad.join(', ')}; one of ${TRANSPORT_MODES.join(', ')}`,
+        );
       }
       return queryVehicles(store.values(), {
         ...(bbox ? { bbox } : {}),
@@ -63,7 +68,8 @@ export function vehicleRoutes(app: FastifyInstance, deps: HttpDeps): void {
   };
   const trail = (id: string) => {
     const points = store.trail(id);
-    if (!points) throw new HttpProblem('HTTP_VEHICLE_NOT_FOUND', `no vehicle "${id}" (ids look like 0022/01216)`);
+    if (!points)
+      throw new HttpProblem('HTTP_VEHICLE_NOT_FOUND', `no vehicle "${id}" (ids look like 0022/01216)`);
     return { vehicleId: id, points };
   };
   const one = { 200: { $ref: 'Vehicle#' }, ...problemResponses };
@@ -78,12 +84,20 @@ export function vehicleRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get<Id>(
     '/api/vehicles/:id',
-    { schema: { summary: 'One vehicle; the id URL-encoded (0022%2F01216)', params: vehicleIdParams, response: one } },
+    {
+      schema: {
+        summary: 'One vehicle; the id URL-encoded (0022%2F01216)',
+        params: vehicleIdParams,
+        response: one,
+      },
+    },
     async (req) => vehicle(req.params.id),
   );
   app.get<Id>(
     '/api/vehicles/:id/trail',
-    { schema: { summary: 'Recent positions, oldest first', params: vehicleIdParams, response: trailResponse } },
+    {
+      schema: { summary: 'Recent positions, oldest first', params: vehicleIdParams, response: trailResponse },
+    },
     async (req) => trail(req.params.id),
   );
   app.get<Pair>(
@@ -107,14 +121,22 @@ export function vehicleRoutes(app: FastifyInstance, deps: HttpDeps): void {
             type: 'array',
             items: {
               type: 'object',
-              properties: { routeId: { type: 'string' }, line: { type: ['string', 'null'] }, mode: { type: 'string' }, vehicles: { type: 'integer' } },
+              properties: {
+                routeId: { type: 'string' },
+                line: { type: ['string', 'null'] },
+                mode: { type: 'string' },
+                vehicles: { type: 'integer' },
+              },
             },
           },
         },
       },
     },
     async () => {
-      const routes = new Map<string, { routeId: string; line: string | null; mode: TransportMode; vehicles: number }>();
+      const routes = new Map<
+        string,
+        { routeId: string; line: string | null; mode: TransportMode; vehicles: number }
+      >();
       for (const v of store.values()) {
         if (v.routeId === null || v.stale) continue;
         const r = routes.get(v.routeId);

@@ -19,7 +19,10 @@ export async function webRoutes(app: FastifyInstance, deps: HttpDeps): Promise<b
   if (!built) {
     deps.logger.warn({ webDist: dir }, 'web app not built: / explains how to build it');
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-      reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT(dir ?? 'web/dist')),
+      reply
+        .code(503)
+        .type('text/html; charset=utf-8')
+        .send(NOT_BUILT(dir ?? 'web/dist')),
     );
     return false;
   }
@@ -28,6 +31,8 @@ export async function webRoutes(app: FastifyInstance, deps: HttpDeps): Promise<b
     prefix: '/',
     wildcard: true,
     index: ['index.html'],
+    // Cache headers are ours (below), not the plugin's max-age=0.
+    cacheControl: false,
     setHeaders(res, path) {
       const hashed = /[\\/]assets[\\/]/.test(path);
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -10,7 +10,7 @@ import { rawCodec } from '../../../src/transport/codecs/raw-codec.ts';
 import { HEADER, type Message } from '../../../src/transport/message.ts';
 import { service } from '../../support/service.ts';
 import { Collector, randomTopic, settle, waitFor } from '../conformance/support.ts';
-import { deleteStreams, NATS_URL, testStreamPrefix } from './nats-support.ts';
+import { deleteStreams, NATS_URL, restartNatsServer, testStreamPrefix } from './nats-support.ts';
 
 const nats = await service('nats', 4222);
 const prefix = testStreamPrefix();
@@ -139,6 +139,22 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     expect(after).toEqual([]);
   }, 30_000);
 
+  it('nats: a fan-out JetStream subscription resumes after a server restart and misses nothing', async () => {
+    const [pub, sub] = [await make(), await make()];
+    const topic = randomTopic('fanout-restart');
+    const got = new Set<number>();
+    await sub.subscribe<number>(topic, (m) => {
+      got.add(m.value);
+    });
+    for (let i = 0; i < 50; i++) await pub.publish(topic, i);
+    await waitFor(() => got.size === 50, 'the first 50');
+    await restartNatsServer();
+    // Published while the subscriber may still be reconnecting: stored, so it must arrive.
+    for (let i = 50; i < 100; i++) await pub.publish(topic, i);
+    await waitFor(() => got.size === 100, `all 100 after the restart (have ${got.size})`, 45_000);
+    expect(sub.status.type).toBe('connected');
+  }, 90_000);
+
   it('nats: headers, key and payload interoperate with the raw client', async () => {
     const broker = await make();
     const topic = randomTopic('interop');
@@ -202,6 +218,10 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     const jsm = await jetstreamManager(raw);
     expect((await jsm.streams.info(name)).state.messages).toBe(3);
     await expect(broker.publish(`${base}.*`, 1)).rejects.toMatchObject({ code: 'TRANSPORT_INVALID_OPTION' });
+    // A pattern with no literal prefix has no stream to live in unless one is declared.
+    await expect(broker.subscribe('*.pos', () => {})).rejects.toMatchObject({
+      code: 'TRANSPORT_INVALID_OPTION',
+    });
   });
 
   it('nats core: request-reply through the native connection', async () => {
@@ -209,7 +229,9 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     const nc = broker.native() as NatsConnection;
     const subject = randomTopic('rpc');
     const responder = nc.subscribe(subject, {
-      callback: (_err, m) => m.respond(new TextEncoder().encode(`re:${m.string()}`)),
+      callback: (_err, m) => {
+        m.respond(new TextEncoder().encode(`re:${m.string()}`));
+      },
     });
     const reply = await nc.request(subject, new TextEncoder().encode('ping'), { timeout: 2_000 });
     expect(reply.string()).toBe('re:ping');

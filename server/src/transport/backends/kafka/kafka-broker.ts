@@ -4,7 +4,13 @@
  * in-sync replicas (acks=-1) before publish() resolves. Each subscription is its own consumer
  * (KafkaSubscription). Topics are created on first use with the configured partition count.
  */
-import { CompressionTypes, type Kafka, type Message as KafkaRecord, Partitioners, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  type Kafka,
+  type Message as KafkaRecord,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import type {
   Broker,
   BrokerStatus,
@@ -97,7 +103,11 @@ class KafkaBroker implements Broker {
           compression,
         });
       },
-      { lingerMs: options.lingerMs, maxBatchMessages: options.maxBatchMessages, maxBatchBytes: options.maxBatchBytes },
+      {
+        lingerMs: options.lingerMs,
+        maxBatchMessages: options.maxBatchMessages,
+        maxBatchBytes: options.maxBatchBytes,
+      },
     );
   }
 
@@ -141,7 +151,8 @@ class KafkaBroker implements Broker {
   }
 
   #unreachable(error: Error): void {
-    if (this.#closing || this.#status.status.type === 'idle' || this.#status.status.type === 'connecting') return;
+    if (this.#closing || this.#status.status.type === 'idle' || this.#status.status.type === 'connecting')
+      return;
     this.#attempt++;
     this.#status.set({ type: 'reconnecting', attempt: this.#attempt, error });
   }
@@ -195,10 +206,15 @@ class KafkaBroker implements Broker {
     return work;
   }
 
-  async subscribe<T>(topic: string, handler: Handler<T>, options: SubscribeOptions<T> = {}): Promise<Subscription> {
+  async subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T> = {},
+  ): Promise<Subscription> {
     if (this.#closing) throw new BrokerClosedError(`kafka subscribe to "${topic}"`);
     assertKafkaTopic(topic);
-    if (options.group !== undefined && options.group.length === 0) throw new InvalidOptionError('group is empty');
+    if (options.group !== undefined && options.group.length === 0)
+      throw new InvalidOptionError('group is empty');
     const maxInFlight = options.maxInFlight ?? 1;
     if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
       throw new InvalidOptionError('maxInFlight must be an integer >= 1');
@@ -233,7 +249,13 @@ class KafkaBroker implements Broker {
       orderedByKey: options.orderedByKey ?? true,
       logger: this.#o.logger,
       deadLetter: (p: DeliveryPolicy, source: DeadLetterSource, error: Error, attempts: number) =>
-        publishDeadLetter({ publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})) }, p, source, error, attempts),
+        publishDeadLetter(
+          { publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})) },
+          p,
+          source,
+          error,
+          attempts,
+        ),
       onCrash: (error, restart) => {
         if (restart) this.#unreachable(error);
         else this.#o.logger.error({ topic, err: error }, 'kafka: consumer stopped for good');

@@ -54,7 +54,12 @@ export interface KafkaSubscriptionDeps<T> {
   readonly maxInFlight: number;
   readonly orderedByKey: boolean;
   readonly logger: TransportLogger;
-  readonly deadLetter: (policy: DeliveryPolicy, source: DeadLetterSource, error: Error, attempts: number) => Promise<DeadLetterOutcome>;
+  readonly deadLetter: (
+    policy: DeliveryPolicy,
+    source: DeadLetterSource,
+    error: Error,
+    attempts: number,
+  ) => Promise<DeadLetterOutcome>;
   /** Told when the consumer crashed (and will restart or not) and when it fetches again. */
   readonly onCrash: (error: Error, restart: boolean) => void;
   readonly onHealthy: () => void;
@@ -168,7 +173,10 @@ export class KafkaSubscription<T> implements Subscription {
       // resolved, and leaves the group; disconnect() then closes the sockets.
       await this.#consumer.disconnect();
     } catch (error) {
-      this.#deps.logger.warn({ topic: this.topic, groupId: this.groupId, err: error }, 'kafka: consumer disconnect failed');
+      this.#deps.logger.warn(
+        { topic: this.topic, groupId: this.groupId, err: error },
+        'kafka: consumer disconnect failed',
+      );
     }
     await this.#scheduler.onIdle();
     if (this.#deps.group === undefined) await this.#deps.admin.deleteGroup(this.groupId);
@@ -188,11 +196,15 @@ export class KafkaSubscription<T> implements Subscription {
     this.#batches.add(control);
     // Long handlers must not cost us our group membership; a failed heartbeat means a rebalance (or
     // a lost coordinator): stop starting messages, finish the running ones, give the partition back.
+    // Progress is committed on the same beat, so a long batch does not hold finished work hostage.
     const beat = setInterval(() => {
-      payload.heartbeat().catch(() => {
-        control.stop = true;
-        control.abort.abort();
-      });
+      payload
+        .heartbeat()
+        .then(() => payload.commitOffsetsIfNecessary())
+        .catch(() => {
+          control.stop = true;
+          control.abort.abort();
+        });
     }, this.#deps.options.heartbeatIntervalMs);
     try {
       const results = batch.messages.map((m) => this.#schedule(batch, m, control));
@@ -205,7 +217,12 @@ export class KafkaSubscription<T> implements Subscription {
           continue;
         }
         payload.resolveOffset(batch.messages[i]!.offset);
-        if (i % 256 === 255) await payload.commitOffsetsIfNecessary();
+        // Commits once autoCommitInterval has passed. A failure means we lost the group generation:
+        // stop like on a failed heartbeat (the running handlers still finish before we return).
+        await payload.commitOffsetsIfNecessary().catch(() => {
+          control.stop = true;
+          control.abort.abort();
+        });
       }
     } finally {
       clearInterval(beat);
@@ -250,7 +267,12 @@ export class KafkaSubscription<T> implements Subscription {
       timestamp: Number(km.timestamp),
       native,
     });
-    const outcome = await retryLocally({ handler: this.#deps.handler, message, policy: this.#deps.policy, signal });
+    const outcome = await retryLocally({
+      handler: this.#deps.handler,
+      message,
+      policy: this.#deps.policy,
+      signal,
+    });
     if (outcome.type === 'acked') return true;
     if (outcome.type === 'aborted') {
       this.#deps.logger.debug(
@@ -263,15 +285,26 @@ export class KafkaSubscription<T> implements Subscription {
   }
 
   /** Dead-letters (retrying the publish with the policy's backoff); false when it gave up (closing). */
-  async #deadLetter(source: DeadLetterSource, error: Error, attempts: number, signal: AbortSignal): Promise<boolean> {
+  async #deadLetter(
+    source: DeadLetterSource,
+    error: Error,
+    attempts: number,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const { policy, logger } = this.#deps;
     for (let n = 1; ; n++) {
       try {
         const out = await this.#deps.deadLetter(policy, source, error, attempts);
-        logger.warn({ topic: source.topic, attempts, err: error, deadLetter: out }, 'kafka: message dead-lettered');
+        logger.warn(
+          { topic: source.topic, attempts, err: error, deadLetter: out },
+          'kafka: message dead-lettered',
+        );
         return true;
       } catch (publishError) {
-        logger.error({ topic: source.topic, err: publishError }, 'kafka: dead-letter publish failed, retrying');
+        logger.error(
+          { topic: source.topic, err: publishError },
+          'kafka: dead-letter publish failed, retrying',
+        );
         if (!(await sleep(backoffDelay(policy, n), signal))) return false;
       }
     }

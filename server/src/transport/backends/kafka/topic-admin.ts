@@ -4,7 +4,7 @@
  * topic's end offsets (where a brand-new group starts), delete a fan-out subscription's group.
  */
 import type { Admin } from 'kafkajs';
-import type { TransportLogger } from '../../internal.ts';
+import { sleep, type TransportLogger } from '../../internal.ts';
 
 export interface TopicAdminOptions {
   readonly partitions: number;
@@ -41,7 +41,11 @@ export class TopicAdmin {
           waitForLeaders: true,
         })
         .then((created) => {
-          if (created) this.#options.logger.debug({ topic, partitions: this.#options.partitions }, 'kafka: topic created');
+          if (created)
+            this.#options.logger.debug(
+              { topic, partitions: this.#options.partitions },
+              'kafka: topic created',
+            );
         });
       this.#ensured.set(topic, ensured);
       // A failure is not cached: the next call tries again.
@@ -52,14 +56,14 @@ export class TopicAdmin {
 
   /** True when `groupId` has committed an offset for some partition of `topic`. */
   async groupHasOffsets(groupId: string, topic: string): Promise<boolean> {
-    const committed = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = await retryTransient(() => this.#admin.fetchOffsets({ groupId, topics: [topic] }));
     const partitions = committed.find((t) => t.topic === topic)?.partitions ?? [];
     return partitions.some((p) => Number(p.offset) >= 0);
   }
 
   /** The next offset to be written, per partition of `topic` (where a brand-new group starts). */
   async endOffsets(topic: string): Promise<{ partition: number; offset: string }[]> {
-    const ends = await this.#admin.fetchTopicOffsets(topic);
+    const ends = await retryTransient(() => this.#admin.fetchTopicOffsets(topic));
     return ends.map((p) => ({ partition: p.partition, offset: p.high }));
   }
 
@@ -69,6 +73,23 @@ export class TopicAdmin {
       await this.#admin.deleteGroups([groupId]);
     } catch (error) {
       this.#options.logger.debug({ groupId, error }, 'kafka: could not delete consumer group');
+    }
+  }
+}
+
+/**
+ * Right after a topic is created the broker may briefly answer "not the leader" (its metadata lags
+ * the controller's), and kafkajs's admin gives up on that at once: retry retriable errors a little.
+ */
+async function retryTransient<R>(call: () => Promise<R>, budgetMs = 10_000): Promise<R> {
+  const deadline = Date.now() + budgetMs;
+  for (let delay = 50; ; delay = Math.min(1_000, delay * 2)) {
+    try {
+      return await call();
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() + delay > deadline) throw error;
+      await sleep(delay);
     }
   }
 }

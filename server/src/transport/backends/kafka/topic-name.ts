@@ -3,8 +3,7 @@
  * checks what Kafka forbids. Wildcards are refused: kafkajs resolves a pattern once, at subscribe
  * time, so topics created later would silently be missed.
  */
-import { isPattern, UnsupportedError } from '../../internal.ts';
-import { InvalidOptionError } from '../../internal.ts';
+import { InvalidOptionError, isPattern, UnsupportedError } from '../../internal.ts';
 
 const LEGAL = /^[A-Za-z0-9._-]+$/;
 /** Kafka's limit (249) minus room for the `.dlq` suffix of dead-letter topics. */

@@ -17,7 +17,7 @@ import {
   TransportError,
   UnsupportedError,
 } from '../../errors.ts';
-import { HEADER, type Handler } from '../../message.ts';
+import { type Handler, HEADER } from '../../message.ts';
 import { StatusEmitter } from '../../status-emitter.ts';
 import { fromMqttTopic, isPattern, patternProblem, toMqttFilter } from '../../topics/wildcards.ts';
 import { type ConnectionState, MqttConnection } from './mqtt-connection.ts';
@@ -52,10 +52,14 @@ class MqttBroker implements Broker {
   readonly name = 'mqtt';
   readonly capabilities = capabilities;
   private readonly statusEmitter = new StatusEmitter();
-  private readonly states: Record<Role, ConnectionState> = { pub: { type: 'connecting' }, sub: { type: 'connecting' } };
+  private readonly states: Record<Role, ConnectionState> = {
+    pub: { type: 'connecting' },
+    sub: { type: 'connecting' },
+  };
   private readonly registry = new WireRegistry();
   private readonly subs = new Set<MqttSubscription>();
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly awaitingAck = new Set<(error: Error) => void>();
   private readonly pub: MqttConnection;
   private readonly sub: MqttConnection;
   private connecting: Promise<void> | undefined;
@@ -67,6 +71,11 @@ class MqttBroker implements Broker {
       ...common,
       clientOptions: { ...o.clientOptions, clientId: `${o.clientId}-pub` },
       onState: (s) => this.onState('pub', s),
+      // A clean-start session will not get PUBACKs for what was in flight: fail those publishes now
+      // (the caller may retry: at least once) rather than let them hang until the timeout.
+      onLost: (error) => {
+        for (const fail of [...this.awaitingAck]) fail(error);
+      },
     });
     this.sub = new MqttConnection({
       ...common,
@@ -116,7 +125,8 @@ class MqttBroker implements Broker {
 
   private async sendNow<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
     const client = this.pub.native;
-    if (!client) throw new PublishError('mqtt', topic, new TransportError('TRANSPORT_NOT_CONNECTED', 'connect() first'));
+    if (!client)
+      throw new PublishError('mqtt', topic, new TransportError('TRANSPORT_NOT_CONNECTED', 'connect() first'));
     const problem = this.topicProblem(topic, false);
     if (problem) throw new PublishError('mqtt', topic, new InvalidOptionError(problem));
     const codec = options.codec ?? this.o.codec;
@@ -135,13 +145,23 @@ class MqttBroker implements Broker {
       properties: { userProperties, contentType: headers[HEADER.contentType] },
     });
     try {
-      await withTimeout(sending, this.o.publishTimeoutMs);
+      await new Promise<void>((resolve, reject) => {
+        const fail = (error: Error) => reject(new Error(`connection lost before PUBACK: ${error.message}`));
+        this.awaitingAck.add(fail);
+        withTimeout(sending, this.o.publishTimeoutMs)
+          .then(() => resolve(), reject)
+          .finally(() => this.awaitingAck.delete(fail));
+      });
     } catch (cause) {
       throw new PublishError('mqtt', topic, cause);
     }
   }
 
-  async subscribe<T>(topic: string, handler: Handler<T>, options: SubscribeOptions<T> = {}): Promise<Subscription> {
+  async subscribe<T>(
+    topic: string,
+    handler: Handler<T>,
+    options: SubscribeOptions<T> = {},
+  ): Promise<Subscription> {
     if (this.closing) throw new BrokerClosedError(`mqtt subscribe to "${topic}"`);
     const client = this.sub.native;
     if (!client) throw new InvalidOptionError('mqtt: connect() before subscribe()');
@@ -179,10 +199,16 @@ class MqttBroker implements Broker {
   }
 
   private async subscribeWire(client: MqttClient, filter: string, id: number): Promise<void> {
-    const granted = await client.subscribeAsync(filter, { qos: this.o.qos, properties: { subscriptionIdentifier: id } });
+    const granted = await client.subscribeAsync(filter, {
+      qos: this.o.qos,
+      properties: { subscriptionIdentifier: id },
+    });
     const failed = granted.find((g) => g.qos > 2);
     if (failed) {
-      throw new TransportError('TRANSPORT_SUBSCRIBE_FAILED', `mqtt: server refused "${filter}" (reason ${failed.qos})`);
+      throw new TransportError(
+        'TRANSPORT_SUBSCRIBE_FAILED',
+        `mqtt: server refused "${filter}" (reason ${failed.qos})`,
+      );
     }
   }
 
@@ -209,7 +235,8 @@ class MqttBroker implements Broker {
       if (name === KEY_PROPERTY) key = value;
       else headers[name.toLowerCase()] = value;
     }
-    if (props.contentType && headers[HEADER.contentType] === undefined) headers[HEADER.contentType] = props.contentType;
+    if (props.contentType && headers[HEADER.contentType] === undefined)
+      headers[HEADER.contentType] = props.contentType;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const incoming: Incoming = {
       topic: this.o.topics === 'portable' ? fromMqttTopic(packet.topic) : packet.topic,
@@ -256,19 +283,23 @@ class MqttBroker implements Broker {
 
   private onState(role: Role, state: ConnectionState): void {
     this.states[role] = state;
-    if (this.closing && state.type !== 'closed') return;
+    if (this.closing) return; // drain() sets the final status
     const { pub, sub } = this.states;
     let next: BrokerStatus;
-    if (pub.type === 'closed' && sub.type === 'closed') {
-      if (!this.closing) return; // failed connect(): connect() reports it
-      return; // drain() sets the final status
+    if (pub.type === 'closed' || sub.type === 'closed') {
+      return; // a failed connect(): connect() rejects with the reason
     } else if (pub.type === 'reconnecting' || sub.type === 'reconnecting') {
-      const r = pub.type === 'reconnecting' ? pub : (sub as Extract<ConnectionState, { type: 'reconnecting' }>);
+      const r =
+        pub.type === 'reconnecting' ? pub : (sub as Extract<ConnectionState, { type: 'reconnecting' }>);
       next = { type: 'reconnecting', attempt: r.attempt, ...(r.error ? { error: r.error } : {}) };
     } else if (pub.type === 'connected' && sub.type === 'connected') next = { type: 'connected' };
     else next = { type: 'connecting' };
     const cur = this.statusEmitter.status;
-    if (cur.type === next.type && (cur.type !== 'reconnecting' || cur.attempt === (next as { attempt: number }).attempt)) return;
+    if (
+      cur.type === next.type &&
+      (cur.type !== 'reconnecting' || cur.attempt === (next as { attempt: number }).attempt)
+    )
+      return;
     this.statusEmitter.set(next);
   }
 

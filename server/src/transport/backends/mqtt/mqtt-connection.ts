@@ -4,6 +4,8 @@ import { backoffDelay } from '../../delivery/backoff.ts';
 import { ConnectError, errorMessage } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
 
+const CLOSE_GRACE_MS = 2_000;
+
 export type ConnectionState =
   | { readonly type: 'connecting' }
   | { readonly type: 'connected' }
@@ -18,6 +20,8 @@ export interface MqttConnectionOptions {
   readonly onState: (state: ConnectionState) => void;
   /** Runs after every reconnect, before the state turns `connected` (restores subscriptions). */
   readonly onReconnect?: (client: MqttClient) => Promise<void>;
+  /** The connection dropped (not by close()): whatever awaits a server ack from it will not get one. */
+  readonly onLost?: (error: Error) => void;
   /** Incoming PUBLISH; the PUBACK (and the next packet) waits for the returned promise. */
   readonly onPublish?: (packet: IPublishPacket) => Promise<void> | void;
 }
@@ -60,7 +64,10 @@ export class MqttConnection {
           .then(
             () => done(),
             (error: unknown) => {
-              this.o.logger.error({ err: error, topic: packet.topic }, 'mqtt: incoming message handling failed');
+              this.o.logger.error(
+                { err: error, topic: packet.topic },
+                'mqtt: incoming message handling failed',
+              );
               done();
             },
           );
@@ -91,10 +98,19 @@ export class MqttConnection {
       this.o.logger.debug({ err: error }, 'mqtt: client error');
     });
     client.on('close', () => {
-      if (this.closing || this.timer) return;
+      if (this.closing) return;
+      this.o.onLost?.(this.lastError ?? new Error('connection lost'));
+      if (this.timer) return;
       this.attempt++;
-      this.o.onState({ type: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
-      const delay = backoffDelay({ ...this.o.backoff, maxAttempts: 1, deadLetterTopic: undefined, handlerTimeoutMs: 0 }, this.attempt);
+      this.o.onState({
+        type: 'reconnecting',
+        attempt: this.attempt,
+        ...(this.lastError ? { error: this.lastError } : {}),
+      });
+      const delay = backoffDelay(
+        { ...this.o.backoff, maxAttempts: 1, deadLetterTopic: undefined, handlerTimeoutMs: 0 },
+        this.attempt,
+      );
       this.timer = setTimeout(() => {
         this.timer = undefined;
         if (!this.closing) client.reconnect();
@@ -124,7 +140,26 @@ export class MqttConnection {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const client = this.client;
-    if (client) await client.endAsync(!client.connected);
+    if (client) {
+      // The broker has already awaited every publish it accepted, so a graceful end that stalls
+      // (mqtt.js waits for its own outgoing table to empty) is cut short after a grace period.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      });
+      const ended = await Promise.race([
+        client.endAsync(!client.connected).then(() => true),
+        grace.then(() => false),
+      ]);
+      clearTimeout(timer);
+      if (!ended) {
+        this.o.logger.warn(
+          { clientId: client.options.clientId },
+          'mqtt: graceful end stalled; closing the socket',
+        );
+        client.stream?.destroy();
+      }
+    }
     this.o.onState({ type: 'closed' });
   }
 }

@@ -91,19 +91,33 @@ export class MqttSubscription<T = unknown> implements Subscription {
       return;
     }
     const message = buildMessage({ ...incoming, value: decoded.value });
-    const outcome = await retryLocally({ handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal });
+    const outcome = await retryLocally({
+      handler: this.o.handler,
+      message,
+      policy: this.o.policy,
+      signal: this.abort.signal,
+    });
     if (outcome.type === 'exhausted') await this.deadLetter(incoming, outcome.error, outcome.attempts);
     else if (outcome.type === 'aborted') {
-      this.o.logger.warn({ topic: incoming.topic, id: message.id, attempts: outcome.attempts }, 'mqtt: retry abandoned at close');
+      this.o.logger.warn(
+        { topic: incoming.topic, id: message.id, attempts: outcome.attempts },
+        'mqtt: retry abandoned at close',
+      );
     }
   }
 
   private async deadLetter(incoming: Incoming, error: Error, attempts: number): Promise<void> {
     try {
       const out = await publishDeadLetter(this.o.broker, this.o.policy, incoming, error, attempts);
-      this.o.logger.warn({ topic: incoming.topic, attempts, err: error, deadLetter: out }, 'mqtt: message dead-lettered');
+      this.o.logger.warn(
+        { topic: incoming.topic, attempts, err: error, deadLetter: out },
+        'mqtt: message dead-lettered',
+      );
     } catch (publishError) {
-      this.o.logger.error({ topic: incoming.topic, attempts, err: publishError }, 'mqtt: dead letter publish failed');
+      this.o.logger.error(
+        { topic: incoming.topic, attempts, err: publishError },
+        'mqtt: dead letter publish failed',
+      );
     }
   }
 }

@@ -61,7 +61,8 @@ export function resolveMqttOptions(o: MqttBrokerOptions): ResolvedMqttOptions {
   if (!(publishTimeoutMs >= 0)) problems.push('publishTimeoutMs must be >= 0');
   const initialDelayMs = o.reconnect?.initialDelayMs ?? 100;
   const maxDelayMs = o.reconnect?.maxDelayMs ?? 5_000;
-  if (!(initialDelayMs > 0 && maxDelayMs >= initialDelayMs)) problems.push('reconnect delays must be > 0 and max >= initial');
+  if (!(initialDelayMs > 0 && maxDelayMs >= initialDelayMs))
+    problems.push('reconnect delays must be > 0 and max >= initial');
   const clientId = o.clientId ?? `rtm-${randomUUID().slice(0, 12)}`;
   if (problems.length > 0) throw new InvalidOptionError(`invalid mqtt options: ${problems.join('; ')}`);
   return Object.freeze({

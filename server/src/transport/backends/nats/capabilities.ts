@@ -19,3 +19,9 @@ export const coreCapabilities: Capabilities = Object.freeze({ ...jetstreamCapabi
 export function capabilitiesFor(mode: 'jetstream' | 'core'): Capabilities {
   return mode === 'core' ? coreCapabilities : jetstreamCapabilities;
 }
+
+/** Both modes, for capability tables. */
+export const capabilitiesByMode: Readonly<Record<'jetstream' | 'core', Capabilities>> = Object.freeze({
+  jetstream: jetstreamCapabilities,
+  core: coreCapabilities,
+});

@@ -1,5 +1,5 @@
 /** NATS-specific failures; each extends the transport catalogue's TransportError (TRANSPORT_NATS_*). */
-import { TransportError } from '../../errors.ts';
+import { errorMessage, TransportError } from '../../errors.ts';
 
 /**
  * JetStream redelivered a message more often than the policy allows (the last attempt crashed or
@@ -11,6 +11,15 @@ export class MaxDeliveriesError extends TransportError {
       'TRANSPORT_NATS_MAX_DELIVERIES',
       `delivered ${deliveries} times without an ack (policy allows ${maxAttempts} attempts)`,
     );
+  }
+}
+
+/** The server refused what a subscription needs (stream, consumer, subject permission, ...). */
+export class NatsSubscribeError extends TransportError {
+  constructor(topic: string, cause: unknown) {
+    super('TRANSPORT_NATS_SUBSCRIBE_FAILED', `nats: subscribe to "${topic}" failed: ${errorMessage(cause)}`, {
+      cause,
+    });
   }
 }
 

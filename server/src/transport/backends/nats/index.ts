@@ -2,8 +2,13 @@
 import { NatsBroker } from './nats-broker.ts';
 import type { NatsBrokerOptions } from './options.ts';
 
-export { capabilitiesFor, coreCapabilities, jetstreamCapabilities as capabilities } from './capabilities.ts';
-export { MaxDeliveriesError } from './errors.ts';
+export {
+  capabilitiesByMode,
+  capabilitiesFor,
+  coreCapabilities,
+  jetstreamCapabilities as capabilities,
+} from './capabilities.ts';
+export { MaxDeliveriesError, NatsSubscribeError } from './errors.ts';
 export { NatsBroker } from './nats-broker.ts';
 export { KEY_HEADER, TIMESTAMP_HEADER } from './nats-headers.ts';
 export type { NatsBrokerOptions, NatsStreamOptions, ResolvedNatsOptions } from './options.ts';

@@ -59,7 +59,7 @@ export class JetStreamSubscription<T> implements Subscription {
   }
 
   async start(): Promise<void> {
-    const { streams, options, js } = this.#deps;
+    const { streams, options } = this.#deps;
     const stream = await streams.streamFor(this.topic);
     const own = streams.isOwnStream(this.topic, stream);
     this.#spec = {

@@ -17,11 +17,18 @@ import type {
 import { jsonCodec } from '../../codecs/json-codec.ts';
 import { buildPublishHeaders } from '../../delivery/headers.ts';
 import { resolvePolicy } from '../../delivery/policy.ts';
-import { BrokerClosedError, ConnectError, InvalidOptionError, PublishError } from '../../errors.ts';
+import {
+  BrokerClosedError,
+  ConnectError,
+  InvalidOptionError,
+  PublishError,
+  TransportError,
+} from '../../errors.ts';
 import { type Handler, HEADER } from '../../message.ts';
 import { isPattern } from '../../topics/wildcards.ts';
 import { capabilitiesFor } from './capabilities.ts';
 import { CoreSubscription } from './core-subscription.ts';
+import { NatsSubscribeError } from './errors.ts';
 import { JetStreamSubscription } from './jetstream-subscription.ts';
 import { subjectProblem } from './names.ts';
 import { toNatsHeaders } from './nats-headers.ts';
@@ -134,7 +141,12 @@ export class NatsBroker implements Broker {
     const subscription = connected.jetstream
       ? new JetStreamSubscription(context, { ...connected.jetstream, options: this.options })
       : new CoreSubscription(context, connected.nc);
-    await subscription.start();
+    try {
+      await subscription.start();
+    } catch (error) {
+      await subscription.close().catch(() => {});
+      throw error instanceof TransportError ? error : new NatsSubscribeError(topic, error);
+    }
     this.#subscriptions.add(subscription);
     void subscription.closed.then(() => this.#subscriptions.delete(subscription));
     return subscription;

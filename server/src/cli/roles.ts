@@ -1,0 +1,131 @@
+/** Which Servers each role runs, in start order. All-in-one is the solid path; the rest are wired simply. */
+import type { Logger } from 'pino';
+import { feedModeOf } from '../config/feed-spec.ts';
+import type { Config } from '../config/load-config.ts';
+import { buildFeed } from '../feed/index.ts';
+import { buildSimulator, networkGeoJson, network as simNetwork, startEmbeddedBroker } from '../sim/index.ts';
+import type { Broker } from '../transport/broker.ts';
+import type { Server } from '../transport/server.ts';
+import { allInOne } from './all-in-one.ts';
+import { lazyServer } from './lazy-server.ts';
+import { optionalModule } from './optional-module.ts';
+import { replayServer } from './replay-server.ts';
+import { POSITIONS_TOPIC, serveGateway } from './serve-gateway.ts';
+
+async function networkBroker(config: Config, logger: Logger): Promise<Broker> {
+  const mod = await optionalModule<{ createBroker(options: object): Broker | Promise<Broker> }>(
+    '../transport/create-broker.ts',
+    `the ${config.broker} broker backend`,
+  );
+  return mod.createBroker({
+    backend: config.broker,
+    url: config.brokerUrl,
+    logger: logger.child({ area: 'broker' }),
+  });
+}
+
+const brokerServer = (broker: Broker): Server => ({
+  name: 'broker',
+  start: () => broker.connect(),
+  stop: () => broker.close(),
+});
+
+/** An embedded MQTT broker unless --mqtt-url names one; `url()` is valid once started. */
+function mqttTarget(config: Config, logger: Logger): { servers: Server[]; url: () => string } {
+  if (config.mqttUrl) return { servers: [], url: () => config.mqttUrl! };
+  let url = '';
+  let close: (() => Promise<void>) | undefined;
+  const server: Server = {
+    name: 'embedded-mqtt',
+    async start() {
+      const b = await startEmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, logger });
+      url = b.url;
+      close = () => b.close();
+    },
+    async stop() {
+      await close?.();
+    },
+  };
+  return { servers: [server], url: () => url };
+}
+
+export async function serversForRole(config: Config, logger: Logger): Promise<readonly Server[]> {
+  switch (config.role) {
+    case 'help':
+    case 'start':
+      return (await allInOne(config, logger)).servers;
+    case 'gateway': {
+      const broker = await networkBroker(config, logger);
+      const net =
+        config.feed.kind === 'sim'
+          ? networkGeoJson(simNetwork())
+          : { type: 'FeatureCollection' as const, features: [] };
+      const serving = await serveGateway({
+        config,
+        logger,
+        broker,
+        feedMode: feedModeOf(config.feed),
+        network: () => net,
+        evaluateGeofences: true,
+      });
+      return [brokerServer(broker), ...serving.servers];
+    }
+    case 'ingest': {
+      const broker = await networkBroker(config, logger);
+      const feedUrl =
+        config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
+      if (!feedUrl) throw new Error('ingest needs --feed live|mqtt://... (or --mqtt-url of a sim role)');
+      const feed = buildFeed({
+        mqttUrl: feedUrl,
+        ...(config.topicFilter ? { topicFilter: config.topicFilter } : {}),
+        broker,
+        positionsTopic: POSITIONS_TOPIC,
+        logger: logger.child({ area: 'feed' }),
+      });
+      return [brokerServer(broker), feed];
+    }
+    case 'sim': {
+      const target = mqttTarget(config, logger);
+      const sim = lazyServer('simulator', () =>
+        buildSimulator({
+          mqttUrl: target.url(),
+          vehicles: config.simVehicles,
+          seed: config.simSeed,
+          timeScale: config.simTimeScale,
+          logger: logger.child({ area: 'sim' }),
+        }),
+      );
+      return [...target.servers, sim];
+    }
+    case 'replay': {
+      const target = mqttTarget(config, logger);
+      const file = config.file ?? (config.feed.kind === 'replay' ? config.feed.file : '');
+      return [
+        ...target.servers,
+        lazyServer('replay', () =>
+          replayServer({ file, mqttUrl: target.url(), speed: config.speed, logger }),
+        ),
+      ];
+    }
+    case 'record': {
+      const url =
+        config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
+      if (!url) throw new Error('record needs --feed live|mqtt://... or --mqtt-url');
+      return [
+        lazyServer('record', async () => {
+          const mod = await optionalModule<{ recordCapture(o: object): Server }>(
+            '../sim/record.ts',
+            'record',
+          );
+          return mod.recordCapture({
+            mqttUrl: url,
+            file: config.out,
+            ...(config.topicFilter ? { topicFilter: config.topicFilter } : {}),
+            ...(config.durationS ? { durationMs: config.durationS * 1000 } : {}),
+            logger: logger.child({ area: 'record' }),
+          });
+        }),
+      ];
+    }
+  }
+}

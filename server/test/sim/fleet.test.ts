@@ -1,0 +1,178 @@
+import { parseHfp, type VehiclePosition } from '@realtimemap/shared';
+import { describe, expect, it } from 'vitest';
+import { network } from '../../src/sim/builtin-network.ts';
+import { createFleet, type SimMessage } from '../../src/sim/fleet.ts';
+import { NO_QUIRKS, quirkRates } from '../../src/sim/quirks.ts';
+
+const START = Date.parse('2026-11-27T06:30:00Z');
+const net = network();
+
+function run(vehicles: number, seconds: number, opts: { seed?: number; quirks?: typeof NO_QUIRKS; slices?: number } = {}) {
+  const fleet = createFleet({ network: net, vehicles, seed: opts.seed ?? 7, start: START, quirks: opts.quirks ?? NO_QUIRKS });
+  const out: SimMessage[] = [];
+  const slices = opts.slices ?? 1;
+  for (let i = 1; i <= slices; i++) fleet.advance(START + (seconds * 1000 * i) / slices, (m) => out.push(m));
+  return { fleet, out };
+}
+
+function byVehicle(messages: SimMessage[]): Map<string, SimMessage[]> {
+  const map = new Map<string, SimMessage[]>();
+  for (const m of messages) {
+    const list = map.get(m.vehicleId) ?? [];
+    list.push(m);
+    map.set(m.vehicleId, list);
+  }
+  return map;
+}
+
+function parsed(m: SimMessage): VehiclePosition {
+  const r = parseHfp(m.topic, m.payload);
+  if (!r.ok) throw new Error(`${r.reason}: ${r.detail} in ${m.topic} ${m.payload}`);
+  return r.value;
+}
+
+describe('sim fleet', () => {
+  it('sim: the same seed gives the same messages, however time is sliced', () => {
+    const a = run(30, 120, { seed: 3, quirks: quirkRates({}) });
+    const b = run(30, 120, { seed: 3, quirks: quirkRates({}), slices: 37 });
+    const c = run(30, 120, { seed: 4, quirks: quirkRates({}) });
+    const key = (m: SimMessage) => `${m.vehicleId} ${m.sentAt} ${m.topic} ${m.payload}`;
+    expect(b.out.map(key).sort()).toEqual(a.out.map(key).sort());
+    expect(c.out.map(key).sort()).not.toEqual(a.out.map(key).sort());
+  });
+
+  it('sim: every vehicle sends one VP a second at its own sub-second phase, and all messages parse', () => {
+    const { fleet, out } = run(200, 60);
+    expect(fleet.size).toBe(200);
+    const phases = new Set<number>();
+    for (const [, list] of byVehicle(out)) {
+      const vps = list.filter((m) => m.topic.includes('/vp/'));
+      expect(vps.length).toBe(60);
+      const times = vps.map((m) => parsed(m).eventTime);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000);
+      phases.add(times[0]! % 1000);
+    }
+    // 200 vehicles spread over 1,000 ms slots: nearly all distinct.
+    expect(phases.size).toBeGreaterThan(150);
+    for (const m of out) parsed(m);
+  });
+
+  it('sim: vehicles move like buses and trams: speeds, acceleration, headings from the path', () => {
+    const { out } = run(150, 600);
+    let maxBus = 0;
+    let maxTram = 0;
+    let maxAcc = 0;
+    let moving = 0;
+    for (const m of out) {
+      if (!m.topic.includes('/vp/')) continue;
+      const p = parsed(m);
+      if (p.mode === 'bus') maxBus = Math.max(maxBus, p.speed ?? 0);
+      if (p.mode === 'tram') maxTram = Math.max(maxTram, p.speed ?? 0);
+      maxAcc = Math.max(maxAcc, Math.abs(p.acceleration ?? 0));
+      if ((p.speed ?? 0) > 1) moving++;
+      expect(p.heading).not.toBeNull();
+      expect(p.lat).toBeGreaterThan(60.1);
+      expect(p.lat).toBeLessThan(60.35);
+      expect(p.lon).toBeGreaterThan(24.7);
+      expect(p.lon).toBeLessThan(25.2);
+    }
+    expect(maxBus).toBeGreaterThan(8);
+    expect(maxBus).toBeLessThanOrEqual(12 * 1.1 + 0.01);
+    expect(maxTram).toBeLessThanOrEqual(8 * 1.1 + 0.01);
+    expect(maxTram).toBeLessThan(maxBus);
+    expect(maxAcc).toBeLessThanOrEqual(1.5 + 0.01);
+    expect(moving).toBeGreaterThan(out.length * 0.3);
+  });
+
+  it('sim: stops: DUE, ARR, ARS, DOO 10-30 s, DOC, PDE, DEP in order, next stop moves on at DEP with geohash level 0', () => {
+    const { out } = run(60, 900);
+    let checked = 0;
+    for (const [, list] of byVehicle(out)) {
+      const events = list.map((m) => ({ m, p: parsed(m) }));
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.p.eventType !== 'ars' || e.p.journeyType !== 'journey') continue;
+        const rest = events.slice(i + 1).filter((x) => x.p.eventType !== 'vp' && x.p.stop === e.p.stop);
+        const kinds = rest.map((x) => x.p.eventType);
+        const doo = rest.find((x) => x.p.eventType === 'doo');
+        const doc = rest.find((x) => x.p.eventType === 'doc');
+        const dep = rest.find((x) => x.p.eventType === 'dep');
+        if (!doo || !doc || !dep || kinds.includes('vjout') || kinds.includes('wait')) continue;
+        expect(kinds.indexOf('doo')).toBeLessThan(kinds.indexOf('doc'));
+        expect(kinds.indexOf('doc')).toBeLessThan(kinds.indexOf('pde'));
+        expect(kinds.indexOf('pde')).toBeLessThan(kinds.indexOf('dep'));
+        const dwell = (doc.p.eventTime - doo.p.eventTime) / 1000;
+        expect(dwell).toBeGreaterThanOrEqual(9);
+        expect(dwell).toBeLessThanOrEqual(31);
+        expect(doo.p.doorsOpen).toBe(true);
+        expect(doc.p.doorsOpen).toBe(false);
+        expect(dep.p.nextStop).not.toBe(e.p.stop);
+        expect(dep.m.topic.split('/')[14]).toBe('0');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('sim: journeys end with VJOUT, run dead, and sign in to the next journey with VJA', () => {
+    const { out } = run(40, 3 * 3600);
+    let cycles = 0;
+    for (const [, list] of byVehicle(out)) {
+      const p = list.map(parsed);
+      const out1 = p.findIndex((x) => x.eventType === 'vjout');
+      if (out1 < 0) continue;
+      const dead = p.findIndex((x, i) => i > out1 && x.journeyType === 'deadrun');
+      const vja = p.findIndex((x, i) => i > dead && x.eventType === 'vja');
+      if (dead < 0 || vja < 0) continue;
+      const before = p[out1]!;
+      const after = p[vja]!;
+      expect(after.routeId).toBe(before.routeId);
+      expect(after.direction).not.toBe(before.direction);
+      expect(after.startTime).not.toBe(before.startTime);
+      const moving = p.slice(vja).find((x) => x.eventType === 'dep');
+      if (moving) expect(moving.odometer).toBeLessThan(500);
+      cycles++;
+    }
+    expect(cycles).toBeGreaterThan(5);
+  });
+
+  it('sim: quirks at their default rates: missing VPs, duplicates, late backlogs, skewed clocks', () => {
+    const quirks = quirkRates({ backlogPerVehicleHour: 6 });
+    const { fleet, out } = run(300, 600, { quirks });
+    const s = fleet.stats();
+    const vps = s.byEvent.VP ?? 0;
+    expect(s.droppedPositions / vps).toBeGreaterThan(0.02);
+    expect(s.droppedPositions / vps).toBeLessThan(0.04);
+    expect(s.duplicates / s.messages).toBeGreaterThan(0.005);
+    expect(s.duplicates / s.messages).toBeLessThan(0.02);
+    expect(s.backlogged).toBeGreaterThan(0);
+    // A backlog arrives after newer messages of the same vehicle: out of order by event time.
+    let late = 0;
+    for (const [, list] of byVehicle(out)) {
+      let newest = 0;
+      for (const m of list) {
+        const t = parsed(m).eventTime;
+        if (t < newest - 5000) late++;
+        newest = Math.max(newest, t);
+      }
+    }
+    expect(late).toBeGreaterThan(0);
+    const exact = new Set<string>();
+    let repeats = 0;
+    for (const m of out) {
+      const k = m.topic + m.payload;
+      if (exact.has(k)) repeats++;
+      exact.add(k);
+    }
+    expect(repeats).toBe(s.duplicates);
+  });
+
+  it('sim: malformed payloads are opt-in and rejected by the parser', () => {
+    const clean = run(50, 60, { quirks: quirkRates({}) });
+    expect(clean.out.every((m) => parseHfp(m.topic, m.payload).ok)).toBe(true);
+    const broken = run(50, 60, { quirks: quirkRates({ malformed: 0.05 }) });
+    const rejected = broken.out.filter((m) => !parseHfp(m.topic, m.payload).ok).length;
+    expect(rejected).toBe(broken.fleet.stats().malformed);
+    expect(rejected).toBeGreaterThan(50 * 60 * 0.02);
+  });
+});

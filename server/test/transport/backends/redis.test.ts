@@ -1,0 +1,262 @@
+import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { capabilitiesByMode, createRedisBroker } from '../../../src/transport/backends/redis/index.ts';
+import type { RedisBrokerOptions } from '../../../src/transport/backends/redis/options.ts';
+import type { Broker } from '../../../src/transport/broker.ts';
+import { canConnect, service } from '../../support/service.ts';
+import { describeConformance } from '../conformance/suite.ts';
+import { Collector, randomTopic, waitFor } from '../conformance/support.ts';
+
+const URL = 'redis://127.0.0.1:6379';
+const redis = await service('redis', 6379);
+const skip = redis.up ? undefined : redis.reason.replace(/^ \(skipped: (.*)\)$/, '$1');
+// Every key this file creates starts with the prefix, so afterAll can delete them all.
+const keyPrefix = `rtmtest:${randomUUID().slice(0, 8)}:`;
+
+/** The env notes' restart command; this Redis keeps nothing on disk, so a restart empties it. */
+async function restartRedis(): Promise<void> {
+  execSync(
+    'redis-cli shutdown nosave >/dev/null 2>&1; redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+  );
+  const deadline = Date.now() + 20_000;
+  while (!(await canConnect(6379))) {
+    if (Date.now() > deadline) throw new Error('redis did not come back within 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function deleteKeys(): Promise<void> {
+  const client = new Redis(URL);
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+  } finally {
+    client.disconnect();
+  }
+}
+
+afterAll(async () => {
+  if (redis.up) await deleteKeys();
+});
+
+const brokerOptions = (extra: RedisBrokerOptions = {}): RedisBrokerOptions => ({
+  url: URL,
+  keyPrefix,
+  ...extra,
+});
+
+describeConformance('redis streams', {
+  ...(skip ? { skip } : {}),
+  makeBroker: async () => {
+    const broker = createRedisBroker(brokerOptions());
+    await broker.connect();
+    return broker;
+  },
+  restartServer: restartRedis,
+  skipCases: {
+    'server-restart':
+      'this Redis runs without persistence (--save "" --appendonly no): a restart empties every stream, so "nothing lost" cannot hold; "redis: streams subscription recovers after a server restart" below checks the resumption',
+  },
+});
+
+describeConformance('redis pubsub', {
+  ...(skip ? { skip } : {}),
+  makeBroker: async () => {
+    const broker = createRedisBroker(brokerOptions({ mode: 'pubsub' }));
+    await broker.connect();
+    return broker;
+  },
+  restartServer: restartRedis,
+});
+
+describe.skipIf(!redis.up)(`redis backend${redis.reason}`, () => {
+  const open: Broker[] = [];
+  const clients: Redis[] = [];
+  const make = async (extra: RedisBrokerOptions = {}) => {
+    const broker = createRedisBroker(brokerOptions(extra));
+    open.push(broker);
+    await broker.connect();
+    return broker;
+  };
+  const raw = () => {
+    const client = new Redis(URL);
+    clients.push(client);
+    return client;
+  };
+  afterEach(async () => {
+    await Promise.allSettled(open.splice(0).map((b) => b.close({ deadlineMs: 5_000 })));
+    for (const c of clients.splice(0)) c.disconnect();
+  });
+
+  it("redis: a crashed consumer's pending messages are claimed by another member", async () => {
+    const topic = randomTopic('claim');
+    const key = keyPrefix + topic;
+    const client = raw();
+    await client.xgroup('CREATE', key, 'workers', '$', 'MKSTREAM');
+    const publisher = await make();
+    for (let i = 0; i < 10; i++) await publisher.publish(topic, i);
+    // The "crashed" consumer read everything and died before acking.
+    const read = (await client.xreadgroup(
+      'GROUP',
+      'workers',
+      'crashed',
+      'COUNT',
+      100,
+      'STREAMS',
+      key,
+      '>',
+    )) as [string, unknown[]][];
+    expect(read[0]?.[1]).toHaveLength(10);
+    const survivor = await make({ claimIdleMs: 300, claimIntervalMs: 100 });
+    const got = new Collector<number>();
+    await survivor.subscribe(topic, got.handler, { group: 'workers' });
+    await got.until(10, 'the claimed messages');
+    expect([...got.values()].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    // The attempt is the server's delivery count: read once by the crashed consumer, then claimed.
+    expect(got.messages.every((m) => m.attempt === 2)).toBe(true);
+    const deadline = Date.now() + 5_000;
+    let pending = -1;
+    while (Date.now() < deadline) {
+      pending = Number(((await client.xpending(key, 'workers')) as unknown[])[0]);
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pending).toBe(0);
+  });
+
+  it('redis: a slow handler keeps its message (its lease is refreshed), nobody else claims it', async () => {
+    const topic = randomTopic('lease');
+    const a = await make({ claimIdleMs: 200, claimIntervalMs: 50 });
+    const b = await make({ claimIdleMs: 200, claimIntervalMs: 50 });
+    const seen: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const handler = async (name: string) => {
+      seen.push(name);
+      await held;
+    };
+    await a.subscribe(topic, () => handler('a'), { group: 'g', policy: { handlerTimeoutMs: 0 } });
+    await b.subscribe(topic, () => handler('b'), { group: 'g', policy: { handlerTimeoutMs: 0 } });
+    await a.publish(topic, 'slow');
+    await waitFor(() => seen.length >= 1, 'the first delivery');
+    // Several claim intervals pass well beyond claimIdleMs while the handler runs.
+    await new Promise((r) => setTimeout(r, 800));
+    release();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('redis: streams are trimmed by length and by age', async () => {
+    const client = raw();
+    const byLength = randomTopic('trimlen');
+    const lengthBroker = await make({ trim: { maxLen: 50, exact: true } });
+    for (let i = 0; i < 120; i++) await lengthBroker.publish(byLength, i);
+    expect(await client.xlen(keyPrefix + byLength)).toBe(50);
+
+    const byAge = randomTopic('trimage');
+    // Entries with ids from 1970 are far older than maxAgeMs: the next publish trims them.
+    for (let i = 1; i <= 5; i++) await client.xadd(keyPrefix + byAge, `${i}-0`, 'payload', String(i));
+    const ageBroker = await make({ trim: { maxAgeMs: 60_000, exact: true } });
+    await ageBroker.publish(byAge, 'fresh');
+    const left = await client.xrange(keyPrefix + byAge, '-', '+');
+    expect(left).toHaveLength(1);
+    expect(left[0]?.[1]).toContain('"fresh"');
+  });
+
+  it('redis: a foreign XADD with only a payload field is delivered (interop)', async () => {
+    const topic = randomTopic('foreign');
+    const broker = await make();
+    const got = new Collector<unknown>();
+    await broker.subscribe(topic, got.handler);
+    await raw().xadd(keyPrefix + topic, '*', 'payload', '{"from":"outside"}');
+    await got.until(1);
+    expect(got.messages[0]?.value).toEqual({ from: 'outside' });
+    expect(got.messages[0]?.key).toBeUndefined();
+    expect(got.messages[0]?.id).toMatch(/.+/);
+  });
+
+  it('redis: a retried message bumps the server-side delivery count', async () => {
+    const topic = randomTopic('count');
+    const broker = await make();
+    const client = raw();
+    const attempts: number[] = [];
+    let counted = -1;
+    await broker.subscribe(
+      topic,
+      async (m) => {
+        attempts.push(m.attempt);
+        if (m.attempt < 3) throw new Error('again');
+        const row = (await client.xpending(keyPrefix + topic, 'g', '-', '+', 1)) as [
+          string,
+          string,
+          number,
+          number,
+        ][];
+        counted = Number(row[0]?.[3]);
+      },
+      { group: 'g', policy: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 10 } },
+    );
+    await broker.publish(topic, 'x');
+    await waitFor(() => counted !== -1, 'the third attempt');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(counted).toBe(3);
+  });
+
+  it('redis: pubsub mode has no groups and streams mode no wildcards (typed errors)', async () => {
+    const pubsub = await make({ mode: 'pubsub' });
+    await expect(pubsub.subscribe(randomTopic('g'), () => {}, { group: 'g' })).rejects.toMatchObject({
+      code: 'TRANSPORT_UNSUPPORTED',
+    });
+    const streams = await make();
+    await expect(streams.subscribe(`${randomTopic('w')}.*`, () => {})).rejects.toMatchObject({
+      code: 'TRANSPORT_UNSUPPORTED',
+    });
+    expect(pubsub.capabilities).toEqual(capabilitiesByMode.pubsub);
+    expect(pubsub.capabilities.persistent).toBe(false);
+    expect(streams.capabilities.persistent).toBe(true);
+  });
+
+  it('redis: options are validated, every problem at once', () => {
+    expect(() =>
+      createRedisBroker({ url: 'http://x', claimIdleMs: -1, trim: { maxLen: 1, maxAgeMs: 1 } }),
+    ).toThrowError(/url must start with redis.*claimIdleMs must be a positive integer.*not both/);
+  });
+
+  it('redis: streams subscription recovers after a server restart (group recreated)', async () => {
+    const topic = randomTopic('restart');
+    const broker = await make();
+    const statuses: string[] = [];
+    broker.onStatus((s) => statuses.push(s.type));
+    const got = new Set<number>();
+    await broker.subscribe<number>(
+      topic,
+      (m) => {
+        got.add(m.value);
+      },
+      { group: 'restart', maxInFlight: 8 },
+    );
+    for (let i = 0; i < 100; i++) await broker.publish(topic, i);
+    await waitFor(() => got.size >= 100, 'the messages before the restart');
+    await restartRedis();
+    await waitFor(
+      () => broker.status.type === 'connected' && statuses.includes('reconnecting'),
+      'the reconnect',
+      20_000,
+    );
+    // The restart emptied Redis: the subscription must recreate its group and read what comes next.
+    for (let i = 100; i < 200; i++) await broker.publish(topic, i);
+    await waitFor(() => got.size >= 200, `the messages after the restart (have ${got.size})`, 20_000);
+    expect([...got].sort((a, b) => a - b)).toEqual([...Array(200).keys()]);
+    const groups = (await raw().xinfo('GROUPS', keyPrefix + topic)) as unknown[][];
+    expect(groups.map((g) => g[1])).toContain('restart');
+  }, 60_000);
+});
