@@ -77,8 +77,11 @@ async function until(seen: () => number, count: number, ms = 60_000): Promise<vo
 
 const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
 
+const created: string[] = [];
+
 async function freshTopic(tag: string): Promise<string> {
   const topic = `bench.${tag}.${randomUUID().slice(0, 8)}`;
+  created.push(topic);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
@@ -212,4 +215,13 @@ async function main(): Promise<void> {
   console.log(`throughput ratio backend/raw: ${ratio.toFixed(2)}x (target >= 0.85x)`);
 }
 
-await main();
+try {
+  await main();
+} finally {
+  if (created.length > 0) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: created }).catch(() => {});
+    await admin.disconnect();
+  }
+}

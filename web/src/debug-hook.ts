@@ -12,6 +12,11 @@ import type { UiState } from './state/ui-store.ts';
 
 export interface RealtimemapDebug {
   readonly map: MapLibreMap | null;
+  /**
+   * Base style loaded and its own sources (land, network or the online tiles) loaded once. MapLibre's
+   * `idle` rarely fires while vehicles move (every frame changes the vehicle source), so wait on this.
+   */
+  ready(): boolean;
   renderedVehicles(): RenderedVehicle[];
   ui(): UiState;
   stats(): {
@@ -41,6 +46,7 @@ export function installDebugHook(map: MapController, live: LiveClient, ui: () =>
     get map() {
       return map.map;
     },
+    ready: () => map.isBaseReady(),
     renderedVehicles: () => map.rendered.map((v) => ({ ...v })),
     ui,
     stats: () => ({

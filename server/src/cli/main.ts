@@ -9,7 +9,7 @@ import { ConfigError } from '../config/errors.ts';
 import { feedModeOf } from '../config/feed-spec.ts';
 import { type Config, describeConfig, helpText, loadConfig } from '../config/load-config.ts';
 import { serversForRole } from './roles.ts';
-import { runUntilSignal, startServers } from './run-servers.ts';
+import { App } from '../transport/app/app.ts';
 
 export async function main(
   argv: readonly string[],
@@ -35,9 +35,11 @@ export async function main(
     'configuration',
   );
   const servers = await serversForRole(config, logger);
-  const running = await startServers(servers, logger);
+  // The App starts servers in order and stops them in reverse on SIGINT/SIGTERM.
+  const app = new App({ servers, logger });
+  await app.start();
   logger.info('started');
-  await runUntilSignal(running, logger);
+  await app.stopped;
   logger.info('stopped');
   return 0;
 }

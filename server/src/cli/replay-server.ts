@@ -1,38 +1,40 @@
-/** The replay of a capture (sim/replay.ts) as a Server of the all-in-one process. */
+/** A capture replay (sim/replay.ts) as a Server: starts the replay, stop() aborts it. */
 import type { Logger } from 'pino';
+import { replayCapture } from '../sim/replay.ts';
 import type { Server } from '../transport/server.ts';
-import { optionalModule } from './optional-module.ts';
 
-interface ReplayModule {
-  replayCapture(options: { file: string; mqttUrl: string; speed: number; logger: Logger }): unknown;
+export interface ReplayServerOptions {
+  readonly file: string;
+  readonly mqttUrl: string;
+  /** 1 = original timing; 0 = as fast as possible. */
+  readonly speed: number;
+  readonly logger: Logger;
 }
 
-export function replayServer(options: {
-  file: string;
-  mqttUrl: string;
-  speed: number;
-  logger: Logger;
-}): Server {
-  let running: unknown;
+export function replayServer(options: ReplayServerOptions): Server {
+  const abort = new AbortController();
+  let run: Promise<unknown> | undefined;
+  const log = options.logger.child({ area: 'replay' });
   return {
     name: 'replay',
     async start() {
-      const mod = await optionalModule<ReplayModule>('../sim/replay.ts', 'replay');
-      const log = options.logger.child({ area: 'replay' });
-      running = mod.replayCapture({ ...options, logger: log });
-      // replayCapture may be a Server, a promise of the run, or both.
-      const r = running as Partial<Server> & Partial<Promise<unknown>>;
-      if (typeof r.start === 'function') await r.start();
-      else if (typeof r.then === 'function') {
-        r.then(
-          (summary) => log.info({ summary }, 'replay finished'),
-          (error: unknown) => log.error({ err: error }, 'replay failed'),
-        );
-      }
+      run = replayCapture({
+        file: options.file,
+        mqttUrl: options.mqttUrl,
+        speed: options.speed === 0 ? 'max' : options.speed,
+        logger: log,
+        signal: abort.signal,
+        onProgress: (p) => log.info({ sent: p.sent, percent: Math.round(p.fraction * 100) }, 'replay progress'),
+      }).then(
+        (stats) => log.info({ stats }, 'replay finished'),
+        (error: unknown) => {
+          if (!abort.signal.aborted) log.error({ err: error }, 'replay failed');
+        },
+      );
     },
     async stop() {
-      const r = running as Partial<Server> | undefined;
-      if (r && typeof r.stop === 'function') await r.stop();
+      abort.abort();
+      await run;
     },
   };
 }

@@ -4,22 +4,19 @@ import { feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed } from '../feed/index.ts';
 import { buildSimulator, networkGeoJson, network as simNetwork, startEmbeddedBroker } from '../sim/index.ts';
+import { recordCapture, type Recording } from '../sim/record.ts';
 import type { Broker } from '../transport/broker.ts';
+import { createBroker } from '../transport/create-broker.ts';
 import type { Server } from '../transport/server.ts';
 import { allInOne } from './all-in-one.ts';
 import { lazyServer } from './lazy-server.ts';
-import { optionalModule } from './optional-module.ts';
 import { replayServer } from './replay-server.ts';
 import { POSITIONS_TOPIC, serveGateway } from './serve-gateway.ts';
 
-async function networkBroker(config: Config, logger: Logger): Promise<Broker> {
-  const mod = await optionalModule<{ createBroker(options: object): Broker | Promise<Broker> }>(
-    '../transport/create-broker.ts',
-    `the ${config.broker} broker backend`,
-  );
-  return mod.createBroker({
+function networkBroker(config: Config, logger: Logger): Promise<Broker> {
+  return createBroker({
     backend: config.broker,
-    url: config.brokerUrl,
+    ...(config.brokerUrl ? { url: config.brokerUrl } : {}),
     logger: logger.child({ area: 'broker' }),
   });
 }
@@ -108,24 +105,26 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
       ];
     }
     case 'record': {
-      const url =
-        config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
+      const url = config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
       if (!url) throw new Error('record needs --feed live|mqtt://... or --mqtt-url');
-      return [
-        lazyServer('record', async () => {
-          const mod = await optionalModule<{ recordCapture(o: object): Server }>(
-            '../sim/record.ts',
-            'record',
-          );
-          return mod.recordCapture({
+      let recording: Recording | undefined;
+      const record: Server = {
+        name: 'record',
+        async start() {
+          recording = await recordCapture({
             mqttUrl: url,
-            file: config.out,
+            file: config.out!,
             ...(config.topicFilter ? { topicFilter: config.topicFilter } : {}),
             ...(config.durationS ? { durationMs: config.durationS * 1000 } : {}),
             logger: logger.child({ area: 'record' }),
           });
-        }),
-      ];
+          recording.done.then((stats) => logger.info({ stats, file: config.out }, 'recording finished'));
+        },
+        async stop() {
+          await recording?.stop();
+        },
+      };
+      return [record];
     }
   }
 }

@@ -39,7 +39,8 @@ export class RateMeter {
   rate(now: number): number {
     this.roll(now);
     let sum = 0;
-    for (let i = 1; i < this.windowSeconds; i++) sum += this.buckets[(this.second - i + this.windowSeconds * 2) % this.windowSeconds]!;
+    for (let i = 1; i < this.windowSeconds; i++)
+      sum += this.buckets[(this.second - i + this.windowSeconds * 2) % this.windowSeconds]!;
     return sum / (this.windowSeconds - 1);
   }
 

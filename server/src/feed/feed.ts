@@ -4,7 +4,12 @@
  * publishes the normalized position to the broker layer keyed by vehicle id. Every message is counted;
  * nothing is thrown away silently.
  */
-import { HFP_REJECT_REASONS, type HfpRejectReason, parseHfp, type VehiclePosition } from '@realtimemap/shared';
+import {
+  HFP_REJECT_REASONS,
+  type HfpRejectReason,
+  parseHfp,
+  type VehiclePosition,
+} from '@realtimemap/shared';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Broker } from '../transport/broker.ts';
@@ -78,7 +83,8 @@ export function buildFeed(options: FeedOptions): Feed {
       const n = (rejected[r.reason] ?? 0) + 1;
       rejected[r.reason] = n;
       // Logged, not swallowed; sampled so a broken upstream cannot flood the log.
-      if (n <= 5 || n % 1000 === 0) log.warn({ reason: r.reason, detail: r.detail, topic, count: n }, 'hfp message rejected');
+      if (n <= 5 || n % 1000 === 0)
+        log.warn({ reason: r.reason, detail: r.detail, topic, count: n }, 'hfp message rejected');
       return;
     }
     accepted++;
@@ -128,7 +134,9 @@ export function buildFeed(options: FeedOptions): Feed {
           attempt = 0;
           c.subscribe(filter, { qos: 0 }, (err) => {
             if (err) {
-              log.error({ err: new FeedError(FEED_ERROR.subscribe, `subscribe ${filter} failed`, { cause: err }) });
+              log.error({
+                err: new FeedError(FEED_ERROR.subscribe, `subscribe ${filter} failed`, { cause: err }),
+              });
               return;
             }
             connected = true;

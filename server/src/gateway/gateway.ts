@@ -48,6 +48,8 @@ export interface GatewayOptions {
   readonly path?: string;
   readonly heartbeatMs?: number;
   readonly statusIntervalMs?: number;
+  /** After the slow-consumer close frame, how long the client has to read it before the socket is cut (default 5 s). */
+  readonly closeGraceMs?: number;
   /** Coalesced ids kept per slow client before it is owed a full snapshot instead. */
   readonly maxPending?: number;
   /** Figures for the `status` message. */
@@ -195,7 +197,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
         logger.warn({ client: client.id, buffered: client.socket.bufferedAmount }, 'closing slow client');
         client.socket.close(CLOSE.slowConsumer.code, CLOSE.slowConsumer.reason);
         // A client that does not read will not complete the closing handshake either.
-        setTimeout(() => client.socket.terminate(), 1000).unref();
+        setTimeout(() => client.socket.terminate(), options.closeGraceMs ?? 5000).unref();
         return;
       }
       if (!client.owesSnapshot) {

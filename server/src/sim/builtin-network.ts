@@ -3,7 +3,7 @@
  * route at named places; a place gets one stop per side of the street (HSL numbers each side
  * separately), chosen from the direction of travel, so lines running the same way share stops.
  */
-import { type LonLat, bearingDegrees } from '@realtimemap/shared';
+import { bearingDegrees, type LonLat } from '@realtimemap/shared';
 import { SIM_ERROR, SimError } from './errors.ts';
 import { HELSINKI_LINES, type LineDefinition } from './helsinki-lines.ts';
 import { PLACES } from './helsinki-places.ts';
@@ -47,7 +47,8 @@ function buildDirection(
     if (!stops.has(id)) stops.set(id, { id, name, lat, lon });
     stopIds.push(id);
   });
-  if (stopIds.length < 2) throw new SimError(SIM_ERROR.networkInvalid, `line ${def.line}: fewer than two stops`);
+  if (stopIds.length < 2)
+    throw new SimError(SIM_ERROR.networkInvalid, `line ${def.line}: fewer than two stops`);
   const length = buildPolyline(path).length;
   return {
     direction,
@@ -68,7 +69,10 @@ export function network(): Network {
     lineNumber: def.lineNumber,
     operators: def.operators,
     weight: def.weight,
-    directions: [buildDirection(def, 1, def.via, stops), buildDirection(def, 2, [...def.via].reverse(), stops)],
+    directions: [
+      buildDirection(def, 1, def.via, stops),
+      buildDirection(def, 2, [...def.via].reverse(), stops),
+    ],
   }));
   return { name: 'helsinki-builtin', stops, routes };
 }

@@ -34,7 +34,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     socket.once('close', () => sockets.delete(socket));
     aedes.handle(socket);
   });
-  aedes.on('clientError', (client, err) => log.debug({ client: client?.id, err: err.message }, 'mqtt client error'));
+  aedes.on('clientError', (client, err) =>
+    log.debug({ client: client?.id, err: err.message }, 'mqtt client error'),
+  );
   server.listen(options.port ?? 0, host);
   try {
     await Promise.race([
@@ -45,9 +47,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     ]);
   } catch (cause) {
     aedes.close();
-    throw new SimError(SIM_ERROR.brokerListen, `embedded MQTT broker cannot listen on ${host}:${options.port}`, {
-      cause,
-    });
+    throw new SimError(
+      SIM_ERROR.brokerListen,
+      `embedded MQTT broker cannot listen on ${host}:${options.port}`,
+      {
+        cause,
+      },
+    );
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);

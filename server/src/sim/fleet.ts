@@ -74,14 +74,16 @@ function allocate(weights: readonly number[], total: number): number[] {
 export function createFleet(options: FleetOptions): Fleet {
   const { network, seed, start } = options;
   const quirks = options.quirks ?? DEFAULT_QUIRKS;
-  const vehicleSeed = (i: number, salt: number) => Math.imul(seed ^ salt, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b);
+  const vehicleSeed = (i: number, salt: number) =>
+    Math.imul(seed ^ salt, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b);
   const time = helsinkiTime();
   const stopAt = (id: string): readonly [number, number] => {
     const s = network.stops.get(id);
     return s ? [s.lon, s.lat] : [0, 0];
   };
   const runs: RunPath[] = [];
-  for (const route of network.routes) for (const dir of route.directions) runs.push(buildRunPath(route, dir, stopAt));
+  for (const route of network.routes)
+    for (const dir of route.directions) runs.push(buildRunPath(route, dir, stopAt));
   const counts = allocate(
     network.routes.map((r) => r.weight ?? 1),
     Math.max(0, Math.floor(options.vehicles)),
@@ -99,10 +101,18 @@ export function createFleet(options: FleetOptions): Fleet {
       const index = vehicles.length;
       const vrng = createRandom(vehicleSeed(index, 0x1234567));
       const qrng = createRandom(vehicleSeed(index, 0x5bd1e995));
-      const skew = qrng.chance(quirks.clockSkewVehicles) ? Math.round(qrng.range(-1, 1) * quirks.clockSkewMaxSeconds * 1000) : 0;
+      const skew = qrng.chance(quirks.clockSkewVehicles)
+        ? Math.round(qrng.range(-1, 1) * quirks.clockSkewMaxSeconds * 1000)
+        : 0;
       const run = routeRuns[k % routeRuns.length]!;
       const v = new SimVehicle(
-        { mode: route.mode, operatorId, vehicleNumber: String(veh).padStart(5, '0'), oper: Number(operatorId), veh },
+        {
+          mode: route.mode,
+          operatorId,
+          vehicleNumber: String(veh).padStart(5, '0'),
+          oper: Number(operatorId),
+          veh,
+        },
         routeRuns,
         vrng.int(100, 999),
         vrng.chance(0.25),
@@ -194,7 +204,8 @@ export function createFleet(options: FleetOptions): Fleet {
         speed: v.speed,
         heading: v.heading,
         acc: v.acc,
-        dl: j ? v.dl(vm.time) : null,
+        // A sign-in (VJA) knows no schedule position yet: HSL sends dl and odo as null.
+        dl: j && vm.event !== 'VJA' ? v.dl(vm.time) : null,
         odo: v.odo === null ? null : Math.round(v.odo),
         doorsOpen: v.doorsOpen,
         loc: qrng.chance(0.01) ? 'ODO' : 'GPS',

@@ -3,10 +3,22 @@
  * the real field order and number formats (speed and acceleration with two decimals, coordinates with
  * six, integer heading and odometer). Built by hand: JSON.stringify would drop the trailing zeros.
  */
-import { encodeHfpGeohash } from '@realtimemap/shared';
+import { encodeGeohashTopic } from '@realtimemap/shared';
 import type { NetworkMode } from './network.ts';
 
-export type SimEvent = 'VP' | 'DUE' | 'ARR' | 'ARS' | 'DOO' | 'DOC' | 'PDE' | 'DEP' | 'PAS' | 'WAIT' | 'VJA' | 'VJOUT';
+export type SimEvent =
+  | 'VP'
+  | 'DUE'
+  | 'ARR'
+  | 'ARS'
+  | 'DOO'
+  | 'DOC'
+  | 'PDE'
+  | 'DEP'
+  | 'PAS'
+  | 'WAIT'
+  | 'VJA'
+  | 'VJOUT';
 
 /** The journey a message belongs to; null = the vehicle is running dead (deadrun topic). */
 export interface JourneyFields {
@@ -69,6 +81,12 @@ function num(v: number | null, digits: number): string {
   return v === null ? 'null' : v.toFixed(digits);
 }
 
+/** HSL sends numeric stop ids as numbers; a GTFS feed's other ids go as strings. */
+function stopField(stop: string | null): string {
+  if (stop === null) return 'null';
+  return /^\d{1,15}$/.test(stop) ? stop : JSON.stringify(stop);
+}
+
 function str(v: string | null): string {
   return v === null ? 'null' : JSON.stringify(v);
 }
@@ -78,7 +96,7 @@ export function formatTopic(v: VehicleFields, j: JourneyFields | null, m: Messag
   if (j === null) return `/hfp/v2/deadrun/ongoing/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}`;
   return (
     `/hfp/v2/journey/${j.temporal}/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}/${j.routeId}/` +
-    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeHfpGeohash(m.lat, m.lon)}`
+    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeGeohashTopic(m.lat, m.lon)}`
   );
 }
 
@@ -91,7 +109,7 @@ export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: Mess
     `"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},"acc":${m.acc.toFixed(2)},"dl":${num(m.dl, 0)},` +
     `"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},"oday":${str(j?.oday ?? null)},"jrn":${j ? j.jrn : 'null'},` +
     `"line":${j ? j.lineNumber : 'null'},"start":${str(j?.start ?? null)},"loc":"${m.loc}",` +
-    `"stop":${m.stop === null ? 'null' : m.stop},"route":${str(j?.routeId ?? m.lastRoute)},"occu":${m.occu}`;
+    `"stop":${stopField(m.stop)},"route":${str(j?.routeId ?? m.lastRoute)},"occu":${m.occu}`;
   if (m.scheduled !== undefined) {
     const t = minuteIso(m.scheduled);
     body += `,"ttarr":"${t}","ttdep":"${t}"`;

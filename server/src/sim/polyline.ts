@@ -58,7 +58,7 @@ export function buildPolyline(points: readonly LonLat[]): Polyline {
     length,
     cumulative,
     at(distance) {
-      const d = distance <= 0 ? 0 : distance >= length ? length : distance;
+      const d = distance <= 0 ? 0 : Math.min(distance, length);
       const i = segmentAt(d);
       const a = points[i]!;
       const b = points[i + 1]!;

@@ -89,9 +89,12 @@ export async function recordCapture(options: RecordOptions): Promise<Recording> 
   } catch (cause) {
     client.end(true);
     out.end();
-    throw new SimError(SIM_ERROR.mqtt, `record: cannot subscribe to ${filter} on ${options.mqttUrl}`, { cause });
+    throw new SimError(SIM_ERROR.mqtt, `record: cannot subscribe to ${filter} on ${options.mqttUrl}`, {
+      cause,
+    });
   }
   log.info({ url: options.mqttUrl, filter, file: options.file }, 'recording');
-  const timer = options.durationMs !== undefined ? setTimeout(() => void stop(), options.durationMs) : undefined;
+  const timer =
+    options.durationMs !== undefined ? setTimeout(() => void stop(), options.durationMs) : undefined;
   return { stats, done, stop };
 }

@@ -4,8 +4,8 @@
  * any size replay in constant memory; reports progress by bytes read.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCaptureLine } from '@realtimemap/shared';
 import mqtt from 'mqtt';
 import { SIM_ERROR, SimError } from './errors.ts';
@@ -42,7 +42,8 @@ export interface ReplayStats {
 
 export async function replayCapture(options: ReplayOptions): Promise<ReplayStats> {
   const { speed, logger: log } = options;
-  if (speed !== 'max' && !(speed > 0)) throw new SimError(SIM_ERROR.captureInvalid, `replay speed must be > 0 or 'max'`);
+  if (speed !== 'max' && !(speed > 0))
+    throw new SimError(SIM_ERROR.captureInvalid, `replay speed must be > 0 or 'max'`);
   let size: number;
   try {
     size = statSync(options.file).size;

@@ -3,11 +3,12 @@
  * open, stop events, end of journey (VJOUT), a dead run and sign-in to the next journey (VJA). Stepped
  * once per simulated second; every message it produces goes to the `emit` callback.
  */
+
+import type { SimEvent, VehicleFields } from './hfp-format.ts';
 import type { LocalTime } from './local-time.ts';
 import type { NetworkRoute, RouteDirection } from './network.ts';
 import { buildPolyline, type Polyline } from './polyline.ts';
 import type { Random } from './random.ts';
-import type { SimEvent, VehicleFields } from './hfp-format.ts';
 
 const ACCEL = 1.0; // m/s²
 const BRAKE = 1.0; // m/s²
@@ -25,11 +26,16 @@ export interface RunPath {
   readonly stopDistances: readonly number[];
 }
 
-export function buildRunPath(route: NetworkRoute, dir: RouteDirection, stopAt: (id: string) => readonly [number, number]): RunPath {
+export function buildRunPath(
+  route: NetworkRoute,
+  dir: RouteDirection,
+  stopAt: (id: string) => readonly [number, number],
+): RunPath {
   const line = buildPolyline(dir.path);
   let last = 0;
   const stopDistances = dir.stopIds.map((id, i) => {
-    const d = i === 0 ? 0 : i === dir.stopIds.length - 1 ? line.length : Math.max(last, line.project(stopAt(id)));
+    const d =
+      i === 0 ? 0 : i === dir.stopIds.length - 1 ? line.length : Math.max(last, line.project(stopAt(id)));
     last = d;
     return d;
   });
@@ -115,7 +121,13 @@ export class SimVehicle {
   }
 
   private newJourney(start: number, runMs: number): Journey {
-    return { start, startLabel: this.time.hhmm(start), oday: this.time.day(start), jrn: this.rng.int(1, 2000), runMs };
+    return {
+      start,
+      startLabel: this.time.hhmm(start),
+      oday: this.time.day(start),
+      jrn: this.rng.int(1, 2000),
+      runMs,
+    };
   }
 
   private decideServe(): boolean {
@@ -185,7 +197,7 @@ export class SimVehicle {
   }
 
   private vpStop(): string | null {
-    if (this.phase === 'dwell' || this.phase === 'layover') return this.lastStop;
+    if (this.phase !== 'driving') return this.lastStop;
     if (this.departing >= 0) return this.stopId(this.departing);
     return this.arrSent ? this.stopId(this.nextStop) : null;
   }
@@ -193,14 +205,16 @@ export class SimVehicle {
   private move(t: number): void {
     const target = this.run.stopDistances[this.nextStop]!;
     const remaining = target - this.distance;
-    if (this.holdUntil <= t && this.rng.chance(0.003) && remaining > 150) this.holdUntil = t + this.rng.int(10, 40) * 1000;
+    if (this.holdUntil <= t && this.rng.chance(0.003) && remaining > 150)
+      this.holdUntil = t + this.rng.int(10, 40) * 1000;
     // Too close to stop in comfort (fleet start, stops a few metres apart): run past it instead.
     const last = this.nextStop >= this.run.stopDistances.length - 1;
     if (this.serveNext && !last && (this.speed * this.speed) / 3 > remaining + 2) this.serveNext = false;
     let want = this.cruise * (0.9 + 0.2 * this.rng.next());
     if (this.holdUntil > t) want = 0;
     // Braking curve v = sqrt(2·a·d), taken a second ahead so the discrete steps never overshoot it.
-    if (this.serveNext) want = Math.min(want, Math.max(0.6, Math.sqrt(2 * BRAKE * Math.max(0, remaining - this.speed)) - 0.5));
+    if (this.serveNext)
+      want = Math.min(want, Math.max(0.6, Math.sqrt(2 * BRAKE * Math.max(0, remaining - this.speed)) - 0.5));
     const before = this.speed;
     this.speed = want > before ? Math.min(want, before + ACCEL) : Math.max(want, before - BRAKE * 1.5);
     this.acc = this.speed - before;
@@ -209,7 +223,8 @@ export class SimVehicle {
       // Stopping at the stop: the last second of braking lands on it.
       moved = Math.max(0, remaining);
       this.speed = 0;
-      this.acc = -before;
+      // The accelerometer reading of the final metre is smoothed like a real unit's (1 Hz average).
+      this.acc = -Math.min(before, 1.5);
     }
     this.distance += moved;
     if (this.odo !== null) this.odo += moved;

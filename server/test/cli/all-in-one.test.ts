@@ -8,12 +8,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type AllInOne, allInOne } from '../../src/cli/all-in-one.ts';
-import { type Running, startServers } from '../../src/cli/run-servers.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { App } from '../../src/transport/app/app.ts';
 import { waitUntil } from '../gateway/harness.ts';
 
 let app: AllInOne;
-let running: Running;
+let running: App;
 let base: string;
 
 beforeAll(async () => {
@@ -37,7 +37,8 @@ beforeAll(async () => {
   );
   const logger = pino({ level: 'silent' });
   app = await allInOne(config, logger);
-  running = await startServers(app.servers, logger);
+  running = new App({ servers: app.servers, logger, signals: false });
+  await running.start();
   base = `http://127.0.0.1:${app.serving.address().port}`;
 });
 afterAll(async () => {

@@ -13,7 +13,10 @@ describe('sim embedded broker', () => {
       const pub = await connectClient(broker.url);
       await pub.publishAsync('/hfp/v2/journey/ongoing/vp/bus/0018/00679', '{"VP":{}}');
       await waitFor(() => sub.messages.length === 1, 'the message');
-      expect(sub.messages[0]).toEqual({ topic: '/hfp/v2/journey/ongoing/vp/bus/0018/00679', payload: '{"VP":{}}' });
+      expect(sub.messages[0]).toEqual({
+        topic: '/hfp/v2/journey/ongoing/vp/bus/0018/00679',
+        payload: '{"VP":{}}',
+      });
       await pub.endAsync();
       await sub.client.endAsync();
     } finally {

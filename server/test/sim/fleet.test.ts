@@ -2,13 +2,25 @@ import { parseHfp, type VehiclePosition } from '@realtimemap/shared';
 import { describe, expect, it } from 'vitest';
 import { network } from '../../src/sim/builtin-network.ts';
 import { createFleet, type SimMessage } from '../../src/sim/fleet.ts';
+import type { Network } from '../../src/sim/network.ts';
 import { NO_QUIRKS, quirkRates } from '../../src/sim/quirks.ts';
+import { miniNetwork } from './mini-network.ts';
 
 const START = Date.parse('2026-11-27T06:30:00Z');
 const net = network();
 
-function run(vehicles: number, seconds: number, opts: { seed?: number; quirks?: typeof NO_QUIRKS; slices?: number } = {}) {
-  const fleet = createFleet({ network: net, vehicles, seed: opts.seed ?? 7, start: START, quirks: opts.quirks ?? NO_QUIRKS });
+function run(
+  vehicles: number,
+  seconds: number,
+  opts: { seed?: number; quirks?: typeof NO_QUIRKS; slices?: number; network?: Network } = {},
+) {
+  const fleet = createFleet({
+    network: opts.network ?? net,
+    vehicles,
+    seed: opts.seed ?? 7,
+    start: START,
+    quirks: opts.quirks ?? NO_QUIRKS,
+  });
   const out: SimMessage[] = [];
   const slices = opts.slices ?? 1;
   for (let i = 1; i <= slices; i++) fleet.advance(START + (seconds * 1000 * i) / slices, (m) => out.push(m));
@@ -58,30 +70,33 @@ describe('sim fleet', () => {
   });
 
   it('sim: vehicles move like buses and trams: speeds, acceleration, headings from the path', () => {
-    const { out } = run(150, 600);
+    const { out } = run(100, 300);
     let maxBus = 0;
     let maxTram = 0;
     let maxAcc = 0;
     let moving = 0;
+    let vps = 0;
+    let noHeading = 0;
+    let outside = 0;
     for (const m of out) {
       if (!m.topic.includes('/vp/')) continue;
       const p = parsed(m);
+      vps++;
       if (p.mode === 'bus') maxBus = Math.max(maxBus, p.speed ?? 0);
       if (p.mode === 'tram') maxTram = Math.max(maxTram, p.speed ?? 0);
       maxAcc = Math.max(maxAcc, Math.abs(p.acceleration ?? 0));
       if ((p.speed ?? 0) > 1) moving++;
-      expect(p.heading).not.toBeNull();
-      expect(p.lat).toBeGreaterThan(60.1);
-      expect(p.lat).toBeLessThan(60.35);
-      expect(p.lon).toBeGreaterThan(24.7);
-      expect(p.lon).toBeLessThan(25.2);
+      if (p.heading === null) noHeading++;
+      if (p.lat < 60.1 || p.lat > 60.35 || p.lon < 24.7 || p.lon > 25.2) outside++;
     }
+    expect(noHeading).toBe(0);
+    expect(outside).toBe(0);
     expect(maxBus).toBeGreaterThan(8);
     expect(maxBus).toBeLessThanOrEqual(12 * 1.1 + 0.01);
     expect(maxTram).toBeLessThanOrEqual(8 * 1.1 + 0.01);
     expect(maxTram).toBeLessThan(maxBus);
     expect(maxAcc).toBeLessThanOrEqual(1.5 + 0.01);
-    expect(moving).toBeGreaterThan(out.length * 0.3);
+    expect(moving).toBeGreaterThan(vps * 0.3);
   });
 
   it('sim: stops: DUE, ARR, ARS, DOO 10-30 s, DOC, PDE, DEP in order, next stop moves on at DEP with geohash level 0', () => {
@@ -115,30 +130,34 @@ describe('sim fleet', () => {
   });
 
   it('sim: journeys end with VJOUT, run dead, and sign in to the next journey with VJA', () => {
-    const { out } = run(40, 3 * 3600);
+    const { out } = run(10, 3600, { network: miniNetwork() });
     let cycles = 0;
     for (const [, list] of byVehicle(out)) {
-      const p = list.map(parsed);
-      const out1 = p.findIndex((x) => x.eventType === 'vjout');
-      if (out1 < 0) continue;
-      const dead = p.findIndex((x, i) => i > out1 && x.journeyType === 'deadrun');
-      const vja = p.findIndex((x, i) => i > dead && x.eventType === 'vja');
+      // Parse only the events (and the first deadrun VP): VPs are most of the volume.
+      const events = list.filter((m) => !m.topic.includes('/journey/ongoing/vp/'));
+      const vjout = events.findIndex((m) => m.topic.includes('/vjout/'));
+      if (vjout < 0) continue;
+      const dead = events.findIndex((m, i) => i > vjout && m.topic.startsWith('/hfp/v2/deadrun/'));
+      const vja = events.findIndex((m, i) => i > dead && m.topic.includes('/vja/'));
       if (dead < 0 || vja < 0) continue;
-      const before = p[out1]!;
-      const after = p[vja]!;
+      const before = parsed(events[vjout]!);
+      const deadrun = parsed(events[dead]!);
+      const after = parsed(events[vja]!);
+      expect(deadrun.journeyType).toBe('deadrun');
+      expect(deadrun.routeId).toBeNull();
       expect(after.routeId).toBe(before.routeId);
       expect(after.direction).not.toBe(before.direction);
       expect(after.startTime).not.toBe(before.startTime);
-      const moving = p.slice(vja).find((x) => x.eventType === 'dep');
-      if (moving) expect(moving.odometer).toBeLessThan(500);
+      const dep = events.slice(vja).find((m) => m.topic.includes('/dep/'));
+      if (dep) expect(parsed(dep).odometer).toBeLessThan(500);
       cycles++;
     }
     expect(cycles).toBeGreaterThan(5);
   });
 
   it('sim: quirks at their default rates: missing VPs, duplicates, late backlogs, skewed clocks', () => {
-    const quirks = quirkRates({ backlogPerVehicleHour: 6 });
-    const { fleet, out } = run(300, 600, { quirks });
+    const quirks = quirkRates({ backlogPerVehicleHour: 12 });
+    const { fleet, out } = run(200, 300, { quirks });
     const s = fleet.stats();
     const vps = s.byEvent.VP ?? 0;
     expect(s.droppedPositions / vps).toBeGreaterThan(0.02);
@@ -151,7 +170,7 @@ describe('sim fleet', () => {
     for (const [, list] of byVehicle(out)) {
       let newest = 0;
       for (const m of list) {
-        const t = parsed(m).eventTime;
+        const t = Date.parse(/"tst":"([^"]+)"/.exec(m.payload)![1]!);
         if (t < newest - 5000) late++;
         newest = Math.max(newest, t);
       }
@@ -164,13 +183,15 @@ describe('sim fleet', () => {
       if (exact.has(k)) repeats++;
       exact.add(k);
     }
-    expect(repeats).toBe(s.duplicates);
+    // Duplicates still held in a backlog at the end have not been sent yet.
+    expect(repeats).toBeLessThanOrEqual(s.duplicates);
+    expect(repeats).toBeGreaterThan(s.duplicates * 0.9);
   });
 
   it('sim: malformed payloads are opt-in and rejected by the parser', () => {
     const clean = run(50, 60, { quirks: quirkRates({}) });
     expect(clean.out.every((m) => parseHfp(m.topic, m.payload).ok)).toBe(true);
-    const broken = run(50, 60, { quirks: quirkRates({ malformed: 0.05 }) });
+    const broken = run(50, 60, { quirks: { ...NO_QUIRKS, malformed: 0.05 } });
     const rejected = broken.out.filter((m) => !parseHfp(m.topic, m.payload).ok).length;
     expect(rejected).toBe(broken.fleet.stats().malformed);
     expect(rejected).toBeGreaterThan(50 * 60 * 0.02);

@@ -23,7 +23,10 @@ export async function connectClient(url: string): Promise<MqttClient> {
 }
 
 /** Subscribes and collects every message (topic, payload text) in arrival order. */
-export async function collect(url: string, filter: string): Promise<{ client: MqttClient; messages: { topic: string; payload: string }[] }> {
+export async function collect(
+  url: string,
+  filter: string,
+): Promise<{ client: MqttClient; messages: { topic: string; payload: string }[] }> {
   const client = await connectClient(url);
   const messages: { topic: string; payload: string }[] = [];
   client.on('message', (topic, payload) => messages.push({ topic, payload: payload.toString('utf8') }));

@@ -7,12 +7,29 @@ import { fileURLToPath } from 'node:url';
 import { type LonLat, rulerAt } from '@realtimemap/shared';
 import tinyosmpbf from 'tiny-osmpbf';
 
-export const OSM_FILE = fileURLToPath(new URL('../../../../shared/osm/helsinki-centre.osm.pbf', import.meta.url));
+export const OSM_FILE = fileURLToPath(
+  new URL('../../../../shared/osm/helsinki-centre.osm.pbf', import.meta.url),
+);
 
 const ROADS = new Set([
-  'motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential', 'service',
-  'living_street', 'pedestrian', 'busway', 'bus_guideway', 'road',
-  'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link',
+  'motorway',
+  'trunk',
+  'primary',
+  'secondary',
+  'tertiary',
+  'unclassified',
+  'residential',
+  'service',
+  'living_street',
+  'pedestrian',
+  'busway',
+  'bus_guideway',
+  'road',
+  'motorway_link',
+  'trunk_link',
+  'primary_link',
+  'secondary_link',
+  'tertiary_link',
 ]);
 
 export interface OsmRoads {
@@ -58,14 +75,16 @@ export function loadOsmRoads(): OsmRoads | null {
   const ruler = rulerAt((b.minlat + b.maxlat) / 2);
   return {
     bounds,
-    contains: (p) => p[0] >= bounds.minLon && p[0] <= bounds.maxLon && p[1] >= bounds.minLat && p[1] <= bounds.maxLat,
+    contains: (p) =>
+      p[0] >= bounds.minLon && p[0] <= bounds.maxLon && p[1] >= bounds.minLat && p[1] <= bounds.maxLat,
     distance(p) {
       const cx = Math.floor(p[0] / CELL);
       const cy = Math.floor(p[1] / CELL);
       let best = Number.POSITIVE_INFINITY;
       for (let x = cx - 1; x <= cx + 1; x++)
         for (let y = cy - 1; y <= cy + 1; y++)
-          for (const [s, e] of grid.get(key(x, y)) ?? []) best = Math.min(best, ruler.pointToSegmentDistance(p, s, e));
+          for (const [s, e] of grid.get(key(x, y)) ?? [])
+            best = Math.min(best, ruler.pointToSegmentDistance(p, s, e));
       return best;
     },
   };

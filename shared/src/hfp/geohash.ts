@@ -74,10 +74,10 @@ function integerPart(value: number): string {
 }
 
 /**
- * The topic's geohash levels for a position: `encodeHfpGeohash(60.173698, 24.949412)` ->
+ * The topic's geohash levels for a position: `encodeGeohashTopic(60.173698, 24.949412)` ->
  * `60;24/19/74/39`. Throws HfpGeohashRangeError for coordinates outside WGS84.
  */
-export function encodeHfpGeohash(lat: number, lon: number): string {
+export function encodeGeohashTopic(lat: number, lon: number): string {
   if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) throw new HfpGeohashRangeError(lat, lon);
   const a = digits(lat, HFP_GEOHASH_DECIMALS);
   const b = digits(lon, HFP_GEOHASH_DECIMALS);
@@ -120,10 +120,10 @@ export function hfpGeohashLevel(
  * `<geohash_level>/<geohash>`: the last levels of a journey topic for `current`, given the vehicle's
  * previous position (null for its first message). `null` current gives `0////` (no position).
  */
-export function encodeGeohashTopic(
+export function geohashTopicTail(
   current: readonly [lat: number, lon: number] | null,
   previous: readonly [lat: number, lon: number] | null = null,
 ): string {
   if (current === null) return `0/${HFP_GEOHASH_NONE}`;
-  return `${hfpGeohashLevel(previous, current)}/${encodeHfpGeohash(current[0], current[1])}`;
+  return `${hfpGeohashLevel(previous, current)}/${encodeGeohashTopic(current[0], current[1])}`;
 }

@@ -23,6 +23,8 @@ export interface HfpTopic {
   readonly operatorId: string;
   /** Zero-padded as sent: `00678`. */
   readonly vehicleNumber: string;
+  /** `<operator>/<vehicle number>`, zero-padded as sent: `0018/00678`. */
+  readonly vehicleId: string;
   readonly routeId: string | null;
   readonly direction: 1 | 2 | null;
   /** UTF-8, may contain spaces: `Itä-Pakila`, `Rautatientori via Kamppi`. */

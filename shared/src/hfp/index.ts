@@ -19,7 +19,7 @@ export {
 export {
   decodeHfpGeohash,
   encodeGeohashTopic,
-  encodeHfpGeohash,
+  geohashTopicTail,
   HFP_GEOHASH_NONE,
   hfpGeohashLevel,
 } from './geohash.ts';

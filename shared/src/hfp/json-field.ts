@@ -48,4 +48,3 @@ export function operatingDayField(v: unknown): string | null {
   }
   return v;
 }
-

@@ -3,7 +3,7 @@ import type { HfpPayload } from './hfp-payload.ts';
 import type { HfpTopic } from './hfp-topic.ts';
 import { parseIsoMillis } from './iso-time.ts';
 import { numberField, odometerField, operatingDayField, stringField, textField } from './json-field.ts';
-import { type HfpRejection, reject } from './rejection.ts';
+import { type HfpRejection, isRejection, reject } from './rejection.ts';
 
 export type HfpNormalizeResult = { readonly ok: true; readonly value: VehiclePosition } | HfpRejection;
 
@@ -55,6 +55,15 @@ export function normalizeHfp(
   topic: HfpTopic,
   fields: HfpPayload | Readonly<Record<string, unknown>>,
 ): HfpNormalizeResult {
+  const r = toVehiclePosition(topic, fields);
+  return isRejection(r) ? r : { ok: true, value: r };
+}
+
+/** normalizeHfp without the result wrapper, for parseHfp's hot path. */
+export function toVehiclePosition(
+  topic: HfpTopic,
+  fields: HfpPayload | Readonly<Record<string, unknown>>,
+): VehiclePosition | HfpRejection {
   const b = fields as Readonly<Record<string, unknown>>;
   const lat = b.lat;
   const lon = b.long;
@@ -65,7 +74,8 @@ export function normalizeHfp(
   if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
     return reject('coordinates_out_of_range', `lat ${lat}, long ${lon} outside WGS84`);
   const time = eventTime(b.tst, b.tsi);
-  if (Number.isNaN(time)) return reject('bad_timestamp', `no plausible tst/tsi (tst ${String(b.tst).slice(0, 40)})`);
+  if (Number.isNaN(time))
+    return reject('bad_timestamp', `no plausible tst/tsi (tst ${String(b.tst).slice(0, 40)})`);
 
   let direction = topic.direction;
   if (direction === null) {
@@ -77,35 +87,32 @@ export function normalizeHfp(
   const dl = numberField(b.dl);
   const drst = b.drst;
   return {
-    ok: true,
-    value: {
-      vehicleId: `${topic.operatorId}/${topic.vehicleNumber}`,
-      operatorId: topic.operatorId,
-      vehicleNumber: topic.vehicleNumber,
-      mode: topic.mode,
-      eventType: topic.eventType,
-      journeyType: topic.journeyType,
-      // Deadrun topics carry no journey; the payload's leftovers from the last journey are not one.
-      routeId: topic.journeyType === 'journey' ? (topic.routeId ?? textField(b.route)) : null,
-      line: textField(b.desi),
-      direction,
-      headsign: topic.headsign,
-      startTime: topic.startTime ?? stringField(b.start),
-      operatingDay: operatingDayField(b.oday),
-      lat,
-      lon,
-      heading: heading(b.hdg),
-      speed: spd !== null && spd >= 0 ? spd : null,
-      acceleration: numberField(b.acc),
-      // HFP's dl is "ahead of schedule" in seconds; the model's delay is "late" in seconds.
-      delay: dl === null ? null : 0 - dl,
-      odometer: odometerField(b.odo),
-      doorsOpen: drst === 1 ? true : drst === 0 ? false : null,
-      occupancy: occu !== null && occu >= 0 && occu <= 100 ? occu : null,
-      eventTime: time,
-      source: source(b.loc),
-      nextStop: topic.nextStop,
-      stop: textField(b.stop),
-    },
+    vehicleId: topic.vehicleId,
+    operatorId: topic.operatorId,
+    vehicleNumber: topic.vehicleNumber,
+    mode: topic.mode,
+    eventType: topic.eventType,
+    journeyType: topic.journeyType,
+    // Deadrun topics carry no journey; the payload's leftovers from the last journey are not one.
+    routeId: topic.journeyType === 'journey' ? (topic.routeId ?? textField(b.route)) : null,
+    line: textField(b.desi),
+    direction,
+    headsign: topic.headsign,
+    startTime: topic.startTime ?? stringField(b.start),
+    operatingDay: operatingDayField(b.oday),
+    lat,
+    lon,
+    heading: heading(b.hdg),
+    speed: spd !== null && spd >= 0 ? spd : null,
+    acceleration: numberField(b.acc),
+    // HFP's dl is "ahead of schedule" in seconds; the model's delay is "late" in seconds.
+    delay: dl === null ? null : 0 - dl,
+    odometer: odometerField(b.odo),
+    doorsOpen: drst === 1 ? true : drst === 0 ? false : null,
+    occupancy: occu !== null && occu >= 0 && occu <= 100 ? occu : null,
+    eventTime: time,
+    source: source(b.loc),
+    nextStop: topic.nextStop,
+    stop: textField(b.stop),
   };
 }

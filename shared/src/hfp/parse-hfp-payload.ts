@@ -12,7 +12,7 @@ export type HfpPayloadResult =
   | HfpRejection;
 
 // Created on first use: TextDecoder is cheap, but nothing here should run at import time.
-let decoder: TextDecoder | undefined;
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** The payload as text; bytes are decoded as UTF-8 (invalid sequences become U+FFFD, then fail JSON). */
 export function payloadText(payload: string | Uint8Array): string {

@@ -56,47 +56,49 @@ function cutShort(topic: string): HfpRejection {
 export function scanHfpTopic(topic: string): HfpTopic | HfpRejection {
   if (typeof topic !== 'string') return reject('bad_topic', 'topic is not a string');
   const len = topic.length;
-  let prefix: string;
-  let at: number;
-  if (topic.startsWith('/hfp/v2/')) {
-    prefix = 'hfp';
-    at = 8;
-  } else {
-    // Leading slash optional; the prefix may be more than one level (a mirror's `/mirror/hfp/v2/`).
-    const prefixStart = topic.charCodeAt(0) === 47 ? 1 : 0;
-    let from = prefixStart;
-    let versionAt = -1;
-    for (let level = 0; level < 4 && versionAt < 0; level++) {
-      const slash = topic.indexOf('/', from);
-      if (slash < 0) break;
-      if (level > 0 && isVersionAt(topic, from, slash)) versionAt = from;
-      else from = slash + 1;
-    }
-    if (versionAt < 0) return reject('bad_topic', `no version level in "${excerpt(topic)}"`);
-    if (!topic.startsWith('v2/', versionAt))
-      return reject('bad_topic', `unsupported HFP version in "${excerpt(topic)}"`);
-    prefix = topic.slice(prefixStart, versionAt - 1);
-    if (prefix === '') return reject('bad_topic', 'empty prefix');
-    at = versionAt + 3;
-  }
-
-  let journeyType: JourneyType;
-  if (topic.startsWith('journey/', at)) journeyType = 'journey';
-  else if (topic.startsWith('deadrun/', at)) journeyType = 'deadrun';
-  else if (topic.startsWith('signoff/', at)) journeyType = 'signoff';
-  else return reject('bad_topic', `bad journey type level in "${excerpt(topic)}"`);
-  at += 8;
+  let prefix = 'hfp';
+  let journeyType: JourneyType = 'journey';
   let upcoming = false;
-  if (topic.startsWith('ongoing/', at)) at += 8;
-  else if (topic.startsWith('upcoming/', at)) {
-    upcoming = true;
-    at += 9;
-  } else return reject('bad_topic', `bad temporal type level in "${excerpt(topic)}"`);
+  let at: number;
+  // Nearly every live message: one comparison for the first four levels.
+  if (topic.startsWith('/hfp/v2/journey/ongoing/')) at = 24;
+  else {
+    if (topic.startsWith('/hfp/v2/')) at = 8;
+    else {
+      // Leading slash optional; the prefix may be more than one level (a mirror's `/mirror/hfp/v2/`).
+      const prefixStart = topic.charCodeAt(0) === 47 ? 1 : 0;
+      let from = prefixStart;
+      let versionAt = -1;
+      for (let level = 0; level < 4 && versionAt < 0; level++) {
+        const slash = topic.indexOf('/', from);
+        if (slash < 0) break;
+        if (level > 0 && isVersionAt(topic, from, slash)) versionAt = from;
+        else from = slash + 1;
+      }
+      if (versionAt < 0) return reject('bad_topic', `no version level in "${excerpt(topic)}"`);
+      if (!topic.startsWith('v2/', versionAt))
+        return reject('bad_topic', `unsupported HFP version in "${excerpt(topic)}"`);
+      prefix = topic.slice(prefixStart, versionAt - 1);
+      if (prefix === '') return reject('bad_topic', 'empty prefix');
+      at = versionAt + 3;
+    }
+    if (topic.startsWith('journey/', at)) journeyType = 'journey';
+    else if (topic.startsWith('deadrun/', at)) journeyType = 'deadrun';
+    else if (topic.startsWith('signoff/', at)) journeyType = 'signoff';
+    else return reject('bad_topic', `bad journey type level in "${excerpt(topic)}"`);
+    at += 8;
+    if (topic.startsWith('ongoing/', at)) at += 8;
+    else if (topic.startsWith('upcoming/', at)) {
+      upcoming = true;
+      at += 9;
+    } else return reject('bad_topic', `bad temporal type level in "${excerpt(topic)}"`);
+  }
 
   let end = topic.indexOf('/', at);
   if (end < 0) return cutShort(topic);
   // vp is nine messages in ten: skip the slice and the lookup for it.
-  const eventType = end === at + 2 && topic.startsWith('vp', at) ? 'vp' : eventTypeFromTopic(topic.slice(at, end));
+  const eventType =
+    end === at + 2 && topic.startsWith('vp', at) ? 'vp' : eventTypeFromTopic(topic.slice(at, end));
   if (eventType === null)
     return reject('unknown_event', `unknown event type "${excerpt(topic.slice(at, end), 20)}" in topic`);
   at = end + 1;
@@ -106,14 +108,18 @@ export function scanHfpTopic(topic: string): HfpTopic | HfpRejection {
   at = end + 1;
   end = topic.indexOf('/', at);
   if (end < 0) return cutShort(topic);
-  if (!isDigitsAt(topic, at, end)) return reject('bad_topic', `operator id is not a number in "${excerpt(topic)}"`);
+  if (!isDigitsAt(topic, at, end))
+    return reject('bad_topic', `operator id is not a number in "${excerpt(topic)}"`);
   const operatorId = topic.slice(at, end);
+  const vehicleIdStart = at;
   at = end + 1;
   end = topic.indexOf('/', at);
   const vehicleEnd = end < 0 ? len : end;
   if (!isDigitsAt(topic, at, vehicleEnd))
     return reject('bad_topic', `vehicle number is not a number in "${excerpt(topic)}"`);
   const vehicleNumber = topic.slice(at, vehicleEnd);
+  // `<operator>/<vehicle>` is already in the topic: one slice instead of a concatenation.
+  const vehicleId = topic.slice(vehicleIdStart, vehicleEnd);
 
   let routeId: string | null = null;
   let direction: 1 | 2 | null = null;
@@ -177,6 +183,7 @@ export function scanHfpTopic(topic: string): HfpTopic | HfpRejection {
     transportMode: modeLevel,
     operatorId,
     vehicleNumber,
+    vehicleId,
     routeId,
     direction,
     headsign,

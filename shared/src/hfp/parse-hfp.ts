@@ -2,11 +2,15 @@ import type { HfpEventType, VehiclePosition } from '../position.ts';
 import { HfpRejectedError } from './errors.ts';
 import type { HfpMessage } from './hfp-payload.ts';
 import type { HfpTopic } from './hfp-topic.ts';
-import { normalizeHfp } from './normalize-hfp.ts';
+import { toVehiclePosition } from './normalize-hfp.ts';
 import { readHfpPayload, scanHfpPayload } from './parse-hfp-payload.ts';
 import { scanHfpTopic } from './parse-hfp-topic.ts';
 import { type HfpRejection, isRejection, reject } from './rejection.ts';
 
+/**
+ * parseHfp's answer. On success `message` is a lazily built getter: read it from the result
+ * (`r.message`); spreading the result (`{ ...r }`) does not carry it over.
+ */
 export type HfpResult =
   | { readonly ok: true; readonly value: VehiclePosition; readonly message: HfpMessage }
   | HfpRejection;
@@ -47,10 +51,13 @@ export function parseHfp(topic: string, payload: string | Uint8Array): HfpResult
     const p = scanHfpPayload(payload);
     if (isRejection(p)) return p;
     if (p.eventType !== t.eventType)
-      return reject('event_mismatch', `topic event ${t.eventType} but payload key ${p.eventType.toUpperCase()}`);
-    const n = normalizeHfp(t, p.body);
-    if (!n.ok) return n;
-    return new ParsedHfp(n.value, t, p.eventType, p.body);
+      return reject(
+        'event_mismatch',
+        `topic event ${t.eventType} but payload key ${p.eventType.toUpperCase()}`,
+      );
+    const v = toVehiclePosition(t, p.body);
+    if (isRejection(v)) return v;
+    return new ParsedHfp(v, t, p.eventType, p.body);
   } catch (e) {
     // Unreachable by design (the fuzz test holds it to that); kept so a bug costs one message, not the feed.
     return reject('internal_error', e instanceof Error ? e.message : String(e));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HFP_EVENT_TYPES, HFP_REJECT_REASONS, parseHfp } from '../../src/hfp/index.ts';
+import { HFP_EVENT_TYPES, HFP_REJECT_REASONS, parseCaptureLine, parseHfp } from '../../src/hfp/index.ts';
 import { VP_BODY, VP_TOPIC } from './fixtures.ts';
 
 // Deterministic: the same seed gives the same 100,000 cases on every run and machine.
@@ -158,6 +158,14 @@ describe('hfp fuzz', () => {
         r = parseHfp(topic, payload);
       } catch (e) {
         throw new Error(`threw on case ${i}: ${String(e)} topic=${JSON.stringify(topic)}`);
+      }
+      if (i % 10 === 0 && typeof payload === 'string') {
+        // The capture reader takes the same garbage: a line or null, never an exception.
+        const line = parseCaptureLine(
+          `${rnd() < 0.5 ? '2024-05-13T05:49:03.211Z' : randomString(30)} ${topic} ${payload}`,
+        );
+        if (line !== null && !(Number.isFinite(line.receivedAt) && line.payload.startsWith('{')))
+          expect.fail(`case ${i}: capture line ${JSON.stringify(line)}`);
       }
       const key = r.ok ? 'ok' : r.reason;
       seen.set(key, (seen.get(key) ?? 0) + 1);

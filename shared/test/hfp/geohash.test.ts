@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeHfpGeohash,
   encodeGeohashTopic,
-  encodeHfpGeohash,
+  geohashTopicTail,
   HfpGeohashRangeError,
   hfpGeohashLevel,
   parseHfpTopic,
@@ -10,14 +10,14 @@ import {
 
 describe('hfp geohash', () => {
   it('hfp geohash: encodes as HSL does (truncated digits, lat/lon paired per level)', () => {
-    expect(encodeHfpGeohash(60.173698, 24.949412)).toBe('60;24/19/74/39');
-    expect(encodeHfpGeohash(60.171866, 24.943996)).toBe('60;24/19/74/13');
-    expect(encodeHfpGeohash(60.173, 24.94)).toBe('60;24/19/74/30');
-    expect(encodeHfpGeohash(60, 25)).toBe('60;25/00/00/00');
+    expect(encodeGeohashTopic(60.173698, 24.949412)).toBe('60;24/19/74/39');
+    expect(encodeGeohashTopic(60.171866, 24.943996)).toBe('60;24/19/74/13');
+    expect(encodeGeohashTopic(60.173, 24.94)).toBe('60;24/19/74/30');
+    expect(encodeGeohashTopic(60, 25)).toBe('60;25/00/00/00');
   });
 
   it('hfp geohash: negative coordinates keep their sign', () => {
-    expect(encodeHfpGeohash(-0.5, -1.25)).toBe('-0;-1/52/05/00');
+    expect(encodeGeohashTopic(-0.5, -1.25)).toBe('-0;-1/52/05/00');
     expect(decodeHfpGeohash('-0;-1/52/05/00')).toEqual([-0.5, -1.25]);
   });
 
@@ -46,22 +46,22 @@ describe('hfp geohash', () => {
   });
 
   it('hfp geohash: topic tail round-trips through the topic parser', () => {
-    const tail = encodeGeohashTopic([60.173698, 24.949412], [60.173036, 24.948786]);
+    const tail = geohashTopicTail([60.173698, 24.949412], [60.173036, 24.948786]);
     expect(tail).toBe('3/60;24/19/74/39'); // 24.948 -> 24.949: third decimal
     const t = parseHfpTopic(
       `/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/Rautatientori/06:05/1020106/${tail}`,
     );
     expect(t.ok && [t.value.geohashLevel, t.value.geohash]).toEqual([3, '60;24/19/74/39']);
     expect(t.ok && decodeHfpGeohash(t.value.geohash!)).toEqual([60.173, 24.949]);
-    expect(encodeGeohashTopic(null)).toBe('0////');
+    expect(geohashTopicTail(null)).toBe('0////');
     const none = parseHfpTopic(
-      `/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/X/06:05/EOL/${encodeGeohashTopic(null)}`,
+      `/hfp/v2/journey/ongoing/vp/bus/0018/00678/1065/2/X/06:05/EOL/${geohashTopicTail(null)}`,
     );
     expect(none.ok && [none.value.geohashLevel, none.value.geohash]).toEqual([0, null]);
   });
 
   it('hfp geohash: coordinates outside WGS84 throw a typed error', () => {
-    expect(() => encodeHfpGeohash(91, 24)).toThrow(HfpGeohashRangeError);
-    expect(() => encodeHfpGeohash(Number.NaN, 24)).toThrow(HfpGeohashRangeError);
+    expect(() => encodeGeohashTopic(91, 24)).toThrow(HfpGeohashRangeError);
+    expect(() => encodeGeohashTopic(Number.NaN, 24)).toThrow(HfpGeohashRangeError);
   });
 });

@@ -26,6 +26,7 @@ describe('hfp topic', () => {
       transportMode: 'bus',
       operatorId: '0018',
       vehicleNumber: '00678',
+      vehicleId: '0018/00678',
       routeId: '1065',
       direction: 2,
       headsign: 'Rautatientori',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HFP_REJECT_REASONS, HfpRejectedError, parseHfp, parseHfpOrThrow } from '../../src/hfp/index.ts';
+import {
+  HFP_REJECT_REASONS,
+  HfpRejectedError,
+  normalizeHfp,
+  parseHfp,
+  parseHfpOrThrow,
+  parseHfpPayload,
+  parseHfpTopic,
+} from '../../src/hfp/index.ts';
 import { topicWith, VP_TOPIC, vpPayload } from './fixtures.ts';
 
 function ok(topic: string, payload: string | Uint8Array) {
@@ -55,6 +63,25 @@ describe('hfp parse', () => {
     expect(message.payload.seq).toBe(2);
     expect(message.payload.tlp).toBeNull();
     expect(message.payload).not.toHaveProperty('extra');
+  });
+
+  it('hfp parse: the lazy message equals the eager parsers, and normalizeHfp agrees with parseHfp', () => {
+    const variants = [
+      {},
+      { odo: 'n/a', hdg: 360, drst: null, stop: 1020201, oday: 'XXX' },
+      { spd: '9', dir: 1, desi: 65, occu: 150, loc: 'N/A', tst: 'bad' },
+      { dl: undefined, acc: undefined, start: undefined, route: 1065 },
+    ];
+    for (const changes of variants) {
+      const payload = vpPayload(changes);
+      const r = ok(VP_TOPIC, payload);
+      const t = parseHfpTopic(VP_TOPIC);
+      const p = parseHfpPayload(payload);
+      if (!t.ok || !p.ok) throw new Error('eager parsers rejected a message parseHfp took');
+      expect(r.message).toEqual({ topic: t.value, eventType: p.eventType, payload: p.payload });
+      expect(r.message).toBe(r.message); // built once
+      expect(normalizeHfp(t.value, p.payload)).toEqual({ ok: true, value: r.value });
+    }
   });
 
   it('hfp parse: bytes are decoded as UTF-8', () => {

@@ -53,6 +53,7 @@ export interface FrameStats {
 
 export class MapController {
   map: MapLibreMap | null = null;
+  private baseReady = false;
   readonly rendered: RenderedVehicle[] = [];
   readonly stats: FrameStats = { frames: 0, workMs: 0, lastWorkMs: 0 };
   private raf = 0;
@@ -70,6 +71,7 @@ export class MapController {
   constructor(private readonly o: MapControllerOptions) {}
 
   private started = false;
+  private styleLoaded = false;
 
   async start(): Promise<void> {
     if (this.started) return;
@@ -95,7 +97,12 @@ export class MapController {
     map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
     installCanvasImages(map, () => this.isDark());
 
+    map.on('idle', () => {
+      this.baseReady = true;
+    });
     map.on('style.load', () => {
+      this.baseReady = false;
+      this.styleLoaded = true;
       installOverlays(map, this.vehicleAttribution());
       this.source(GEOFENCE_SOURCE)?.setData(this.geofences);
       this.drawTrail();
@@ -153,10 +160,24 @@ export class MapController {
     const tick = setInterval(() => this.secondTick(), 1_000);
     this.cleanups.push(() => clearInterval(tick));
 
-    map.once('load', () => this.scheduleViewport());
+    // Ask for vehicles at once: waiting for 'load' would wait for every base tile first.
+    this.scheduleViewport();
     void this.loadGeofences();
     if (ui.getState().selectedId) void this.loadTrail(ui.getState().selectedId);
     this.raf = requestAnimationFrame(this.frame);
+  }
+
+  /**
+   * The base style and its own sources (land, network, or the online tiles) have loaded. MapLibre's
+   * `idle` rarely fires while vehicles move (every frame changes the vehicle source), so tests poll this.
+   */
+  isBaseReady(): boolean {
+    const map = this.map;
+    if (!map || !this.styleLoaded) return false;
+    if (this.baseReady) return true;
+    const sources = Object.keys(map.getStyle()?.sources ?? {}).filter((id) => !this.isOverlaySource(id));
+    this.baseReady = sources.every((id) => map.isSourceLoaded(id));
+    return this.baseReady;
   }
 
   destroy(): void {
@@ -364,6 +385,10 @@ export class MapController {
 
   private isDark(): boolean {
     return this.dark?.matches === true;
+  }
+
+  private isOverlaySource(id: string): boolean {
+    return [VEHICLE_SOURCE, TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE].includes(id);
   }
 
   private isOwnSource(id: string): boolean {

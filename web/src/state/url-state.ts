@@ -15,16 +15,34 @@ export interface UrlState {
 
 export const EMPTY_URL_STATE: UrlState = { center: null, zoom: null, selected: null, modes: [], routes: [] };
 
-function list(value: string | null): string[] {
+/** Raw (still encoded) values by key: lists are split on literal commas before decoding. */
+function rawParams(search: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return '';
+  }
+}
+
+function list(value: string | undefined): string[] {
   if (!value) return [];
   return value
     .split(',')
-    .map((s) => s.trim())
+    .map((s) => decode(s).trim())
     .filter((s) => s.length > 0);
 }
 
 export function parseUrlState(search: string): UrlState {
-  const p = new URLSearchParams(search);
+  const p = rawParams(search);
   let center: UrlState['center'] = null;
   const c = list(p.get('c')).map(Number);
   if (c.length === 2) {
@@ -34,14 +52,14 @@ export function parseUrlState(search: string): UrlState {
     }
   }
   const zRaw = p.get('z');
-  const z = zRaw === null ? Number.NaN : Number(zRaw);
+  const z = zRaw === undefined || zRaw === '' ? Number.NaN : Number(zRaw);
   const zoom = Number.isFinite(z) && z >= 0 && z <= 22 ? z : null;
-  const v = p.get('v');
+  const v = decode(p.get('v') ?? '');
   const modes = list(p.get('m')).filter((m): m is TransportMode => (TRANSPORT_MODES as string[]).includes(m));
   return {
     center,
     zoom,
-    selected: v && v.length > 0 ? v : null,
+    selected: v.length > 0 ? v : null,
     modes: [...new Set(modes)],
     routes: [...new Set(list(p.get('r')))],
   };

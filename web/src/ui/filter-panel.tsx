@@ -1,23 +1,8 @@
 /** Mode toggles, route search and the active routes list with counts; favourites first. */
-import type { RouteSummary } from '@realtimemap/shared';
 import { useMemo, useState } from 'react';
 import { useUi } from '../app-context.ts';
 import { LEGEND_MODES, MODE_COLORS } from '../map/mode-colors.ts';
-
-export function sortRoutes(routes: readonly RouteSummary[], favourites: readonly string[], query: string) {
-  const q = query.trim().toLowerCase();
-  return routes
-    .filter(
-      (r) =>
-        q === '' || (r.line ?? r.routeId).toLowerCase().includes(q) || r.routeId.toLowerCase().includes(q),
-    )
-    .slice()
-    .sort((a, b) => {
-      const fa = favourites.includes(a.routeId) ? 0 : 1;
-      const fb = favourites.includes(b.routeId) ? 0 : 1;
-      return fa - fb || b.vehicles - a.vehicles || a.routeId.localeCompare(b.routeId);
-    });
-}
+import { sortRoutes } from './sort-routes.ts';
 
 export function FilterPanel() {
   const modes = useUi((s) => s.modes);

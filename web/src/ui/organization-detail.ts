@@ -1,6 +1,6 @@
 /**
  * Reads `GET /api/organizations/:id` tolerantly: geofences with the vehicles in each, where a vehicle
- * may be sent as an id or as a vehicle object. Anything unexpected becomes an empty list, not a crash.
+ * may be sent as an id (`vehicleIds`) or as a vehicle object (`vehicles`). Anything unexpected becomes an empty list, not a crash.
  */
 export interface ZoneVehicles {
   readonly id: string;
@@ -23,7 +23,7 @@ export function parseOrganizationDetail(body: unknown): ZoneVehicles[] {
     const geofence = record(zone.geofence);
     const id = String(zone.id ?? geofence?.id ?? '');
     const name = String(zone.name ?? geofence?.name ?? id);
-    const raw = Array.isArray(zone.vehicles) ? zone.vehicles : [];
+    const raw = Array.isArray(zone.vehicles) ? zone.vehicles : Array.isArray(zone.vehicleIds) ? zone.vehicleIds : [];
     const vehicles = raw.flatMap((v) => {
       if (typeof v === 'string') return [{ vehicleId: v, line: null }];
       const r = record(v);

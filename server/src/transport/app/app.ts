@@ -24,7 +24,9 @@ export type AppState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 /** Raised by start() when a server fails to start (the ones already started are stopped first). */
 export class AppStartError extends TransportError {
   constructor(server: string, cause: unknown) {
-    super('TRANSPORT_APP_START_FAILED', `server "${server}" failed to start: ${errorMessage(cause)}`, { cause });
+    super('TRANSPORT_APP_START_FAILED', `server "${server}" failed to start: ${errorMessage(cause)}`, {
+      cause,
+    });
   }
 }
 
@@ -32,7 +34,10 @@ export class AppStartError extends TransportError {
 export class AppStopError extends TransportError {
   readonly failures: readonly { readonly server: string; readonly error: Error }[];
   constructor(failures: readonly { server: string; error: Error }[]) {
-    super('TRANSPORT_APP_STOP_FAILED', `stop failed: ${failures.map((f) => `${f.server}: ${f.error.message}`).join('; ')}`);
+    super(
+      'TRANSPORT_APP_STOP_FAILED',
+      `stop failed: ${failures.map((f) => `${f.server}: ${f.error.message}`).join('; ')}`,
+    );
     this.failures = failures;
   }
 }
@@ -82,7 +87,8 @@ export class App {
 
   /** Starts every server in order. If one fails, those already started are stopped (reverse) and it rejects. */
   async start(): Promise<void> {
-    if (this.stateValue !== 'idle') throw new TransportError('TRANSPORT_INVALID_OPTION', `app: start() when ${this.stateValue}`);
+    if (this.stateValue !== 'idle')
+      throw new TransportError('TRANSPORT_INVALID_OPTION', `app: start() when ${this.stateValue}`);
     this.stateValue = 'starting';
     if (this.signals) {
       this.signals.on('SIGINT', this.onSignal);

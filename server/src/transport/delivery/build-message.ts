@@ -14,10 +14,13 @@ export interface MessageFields<T> {
   readonly native?: unknown;
 }
 
-/** A frozen Message; its id is the `message-id` header (one is generated if a foreign producer sent none). */
+/**
+ * A Message; its id is the `message-id` header (one is generated if a foreign producer sent none).
+ * Readonly by type, not frozen: freezing costs on the hot path and the types already forbid writes.
+ */
 export function buildMessage<T>(fields: MessageFields<T>): Message<T> {
   const id = fields.headers[HEADER.messageId] ?? newMessageId();
-  return Object.freeze({
+  return {
     id,
     topic: fields.topic,
     key: fields.key,
@@ -27,10 +30,10 @@ export function buildMessage<T>(fields: MessageFields<T>): Message<T> {
     timestamp: fields.timestamp ?? Date.now(),
     attempt: fields.attempt ?? 1,
     native: fields.native,
-  });
+  };
 }
 
 /** The same message for another attempt (a copy: the original stays as it was). */
 export function withAttempt<T>(message: Message<T>, attempt: number): Message<T> {
-  return Object.freeze({ ...message, attempt });
+  return { ...message, attempt };
 }

@@ -89,27 +89,41 @@ export class KeyedScheduler {
       if (!entry) break;
       this.queuedCount--;
       this.runningCount++;
-      void this.execute(entry);
+      this.execute(entry);
     }
   }
 
-  private async execute(entry: Entry): Promise<void> {
+  private execute(entry: Entry): void {
+    let returned: unknown;
     try {
-      await entry.task();
-      entry.resolve();
+      returned = entry.task();
     } catch (error) {
-      entry.reject(error);
-    } finally {
-      this.runningCount--;
-      if (entry.key !== undefined) {
-        const chain = this.waitingByKey.get(entry.key);
-        const next = chain?.shift();
-        if (next) this.ready.push(next);
-        else this.waitingByKey.delete(entry.key);
-      }
-      this.pump();
-      this.notify();
+      this.finish(entry, error, true);
+      return;
     }
+    // A task that finished synchronously costs no extra promise turn.
+    if (returned instanceof Promise) {
+      returned.then(
+        () => this.finish(entry, undefined, false),
+        (error: unknown) => this.finish(entry, error, true),
+      );
+    } else {
+      this.finish(entry, undefined, false);
+    }
+  }
+
+  private finish(entry: Entry, error: unknown, failed: boolean): void {
+    if (failed) entry.reject(error);
+    else entry.resolve();
+    this.runningCount--;
+    if (entry.key !== undefined) {
+      const chain = this.waitingByKey.get(entry.key);
+      const next = chain?.shift();
+      if (next) this.ready.push(next);
+      else this.waitingByKey.delete(entry.key);
+    }
+    this.pump();
+    this.notify();
   }
 
   private notify(): void {

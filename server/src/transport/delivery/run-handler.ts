@@ -18,36 +18,52 @@ function safeStringify(value: unknown): string {
   }
 }
 
+const OK: HandlerResult = Object.freeze({ ok: true });
+
 /**
  * Runs one delivery attempt. Never throws: resolve = ack, throw/reject = nack, and running longer than
  * `policy.handlerTimeoutMs` is a failure (HandlerTimeoutError). A timed-out handler cannot be cancelled:
- * it keeps running in the background, and its eventual outcome is ignored.
+ * it keeps running in the background, and its eventual outcome is ignored. A handler that returns
+ * synchronously costs no timer (the hot path of cheap handlers).
  */
-export async function runHandler<T>(
+export function runHandler<T>(
   handler: Handler<T>,
   message: Message<T>,
   policy: Pick<DeliveryPolicy, 'handlerTimeoutMs'>,
 ): Promise<HandlerResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let returned: unknown;
   try {
-    const running = Promise.resolve().then(() => handler(message));
-    if (policy.handlerTimeoutMs > 0) {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new HandlerTimeoutError(policy.handlerTimeoutMs)),
-          policy.handlerTimeoutMs,
-        );
-      });
-      // A late rejection of the abandoned handler must not become an unhandled rejection.
-      running.catch(() => {});
-      await Promise.race([running, timeout]);
-    } else {
-      await running;
-    }
-    return { ok: true };
+    returned = handler(message);
   } catch (thrown) {
-    return { ok: false, error: toError(thrown) };
-  } finally {
-    if (timer) clearTimeout(timer);
+    return Promise.resolve({ ok: false, error: toError(thrown) });
   }
+  if (!isThenable(returned)) return Promise.resolve(OK);
+  const running = returned;
+  return new Promise<HandlerResult>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (policy.handlerTimeoutMs > 0) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        resolve({ ok: false, error: new HandlerTimeoutError(policy.handlerTimeoutMs) });
+      }, policy.handlerTimeoutMs);
+    }
+    running.then(
+      () => {
+        if (timer) clearTimeout(timer);
+        resolve(OK);
+      },
+      (thrown: unknown) => {
+        if (timer) clearTimeout(timer);
+        resolve({ ok: false, error: toError(thrown) });
+      },
+    );
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

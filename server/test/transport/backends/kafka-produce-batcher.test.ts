@@ -1,8 +1,10 @@
-/** The Kafka backend's publish coalescing and record mapping: pure, no server. */
+/** The Kafka backend's publish coalescing, partitioning and record mapping: pure, no server. */
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { retryFor } from '../../../src/transport/backends/kafka/kafka-client.ts';
 import { fromKafkaHeaders, toKafkaRecord } from '../../../src/transport/backends/kafka/kafka-record.ts';
 import { ProduceBatcher } from '../../../src/transport/backends/kafka/produce-batcher.ts';
+import { stickyPartitioner } from '../../../src/transport/backends/kafka/sticky-partitioner.ts';
 import { gate } from '../conformance/support.ts';
 
 type Sent = [string, number[]][];
@@ -105,5 +107,34 @@ describe('kafka record mapping', () => {
     for (let i = 0, d = r.initialRetryTime!; i < r.retries!; i++, d = Math.min(r.maxRetryTime!, d * 2))
       total += d;
     expect(total).toBeGreaterThanOrEqual(30_000);
+  });
+});
+
+describe('kafka partitioner', () => {
+  const meta: PartitionMetadata[] = [0, 1, 2].map((partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+    offlineReplicas: [],
+  }));
+
+  it('kafka partitioner: keyless messages stick to one partition, then move on after switchBytes', () => {
+    const choose = stickyPartitioner(100)();
+    const pick = () => choose({ topic: 't', partitionMetadata: meta, message: { value: Buffer.alloc(30) } });
+    const first = [pick(), pick(), pick(), pick()]; // 4 x 30 bytes: the 4th is the one that passes 100
+    expect(new Set(first).size).toBe(1);
+    const later = Array.from({ length: 40 }, pick);
+    expect(new Set(later).size).toBeGreaterThan(1);
+  });
+
+  it('kafka partitioner: a keyed message goes where the Java client would put it (murmur2)', () => {
+    const choose = stickyPartitioner(100)();
+    const reference = Partitioners.DefaultPartitioner();
+    for (const key of ['0022/01216', '0012/00447', 'a', 'Hämeentie']) {
+      const args = { topic: 't', partitionMetadata: meta, message: { key, value: 'x' } };
+      expect(choose(args)).toBe(reference(args));
+    }
   });
 });

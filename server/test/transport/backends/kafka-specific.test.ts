@@ -4,13 +4,13 @@
  * option/topic checks at the end need no server.
  */
 import type { Kafka } from 'kafkajs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createKafkaBroker, type KafkaNativeMessage } from '../../../src/transport/backends/kafka/index.ts';
 import type { Broker } from '../../../src/transport/broker.ts';
 import type { Message } from '../../../src/transport/message.ts';
 import { service } from '../../support/service.ts';
 import { gate, randomTopic, waitFor } from '../conformance/support.ts';
-import { KAFKA_TEST_OPTIONS } from './kafka-support.ts';
+import { deleteKafkaTestTopics, KAFKA_TEST_OPTIONS } from './kafka-support.ts';
 
 const kafka = await service('kafka', 9092);
 
@@ -25,6 +25,7 @@ describe.skipIf(!kafka.up)(`kafka backend on a real broker${kafka.reason}`, () =
   afterEach(async () => {
     await Promise.allSettled(open.splice(0).map((b) => b.close({ deadlineMs: 5_000 })));
   });
+  afterAll(() => deleteKafkaTestTopics('rtm.conf.kafka-'));
 
   /** Committed offsets of `groupId` on `topic`, partition -> next offset (-1 = none). */
   const committed = async (broker: Broker, groupId: string, topic: string): Promise<Map<number, number>> => {

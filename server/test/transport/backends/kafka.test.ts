@@ -6,10 +6,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll } from 'vitest';
 import { createKafkaBroker } from '../../../src/transport/backends/kafka/index.ts';
 import { service } from '../../support/service.ts';
 import { describeConformance } from '../conformance/suite.ts';
-import { KAFKA_TEST_OPTIONS } from './kafka-support.ts';
+import { deleteKafkaTestTopics, KAFKA_TEST_OPTIONS } from './kafka-support.ts';
 
 const kafka = await service('kafka', 9092);
 const script = fileURLToPath(new URL('../../../../scripts/kafka.sh', import.meta.url));
@@ -24,4 +25,8 @@ describeConformance('kafka', {
   restartServer: async () => {
     await promisify(execFile)(script, ['restart'], { timeout: 120_000 });
   },
+});
+
+afterAll(async () => {
+  if (kafka.up) await deleteKafkaTestTopics('rtm.conf.');
 });

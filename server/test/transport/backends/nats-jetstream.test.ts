@@ -1,4 +1,7 @@
 /** NATS-specific behaviour beyond the conformance suite, against the machine's nats-server. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -139,22 +142,6 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     expect(after).toEqual([]);
   }, 30_000);
 
-  it('nats: a fan-out JetStream subscription resumes after a server restart and misses nothing', async () => {
-    const [pub, sub] = [await make(), await make()];
-    const topic = randomTopic('fanout-restart');
-    const got = new Set<number>();
-    await sub.subscribe<number>(topic, (m) => {
-      got.add(m.value);
-    });
-    for (let i = 0; i < 50; i++) await pub.publish(topic, i);
-    await waitFor(() => got.size === 50, 'the first 50');
-    await restartNatsServer();
-    // Published while the subscriber may still be reconnecting: stored, so it must arrive.
-    for (let i = 50; i < 100; i++) await pub.publish(topic, i);
-    await waitFor(() => got.size === 100, `all 100 after the restart (have ${got.size})`, 45_000);
-    expect(sub.status.type).toBe('connected');
-  }, 90_000);
-
   it('nats: headers, key and payload interoperate with the raw client', async () => {
     const broker = await make();
     const topic = randomTopic('interop');
@@ -249,9 +236,35 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     expect(seen).toEqual(['connecting', 'connected', 'closed']);
     await expect(broker.publish('x', 1)).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
   });
+
+  // Last in this block: the restart also disconnects the shared raw connection.
+  it('nats: a fan-out JetStream subscription resumes after a server restart and misses nothing', async () => {
+    const [pub, sub] = [await make(), await make()];
+    const topic = randomTopic('fanout-restart');
+    const got = new Set<number>();
+    await sub.subscribe<number>(topic, (m) => {
+      got.add(m.value);
+    });
+    for (let i = 0; i < 50; i++) await pub.publish(topic, i);
+    await waitFor(() => got.size === 50, 'the first 50');
+    await restartNatsServer();
+    // Published while the subscriber may still be reconnecting: stored, so it must arrive.
+    for (let i = 50; i < 100; i++) await pub.publish(topic, i);
+    await waitFor(() => got.size === 100, `all 100 after the restart (have ${got.size})`, 45_000);
+    expect(sub.status.type).toBe('connected');
+  }, 90_000);
 });
 
 describe('nats options', () => {
+  it('nats: every TRANSPORT_NATS_ code is documented in the backend README', () => {
+    const dir = fileURLToPath(new URL('../../../src/transport/backends/nats/', import.meta.url));
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const source = readFileSync(join(dir, 'errors.ts'), 'utf8');
+    const codes = [...source.matchAll(/'(TRANSPORT_NATS_[A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of codes) expect(readme).toContain(`\`${code}\``);
+  });
+
   it('nats: invalid options are reported together', () => {
     expect(() =>
       createNatsBroker({ mode: 'push' as never, ackWaitMs: 10, streamPrefix: 'a.b', servers: [] }),

@@ -19,6 +19,8 @@ const exchange = `rtmtest-${randomUUID().slice(0, 8)}`;
 const options = (extra: RabbitmqBrokerOptions = {}): RabbitmqBrokerOptions => ({
   url: URL,
   exchange,
+  // Restart tests wait for the reconnect: keep the backoff short.
+  reconnectMaxDelayMs: 1_000,
   ...extra,
 });
 

@@ -4,13 +4,7 @@
  * in-sync replicas (acks=-1) before publish() resolves. Each subscription is its own consumer
  * (KafkaSubscription). Topics are created on first use with the configured partition count.
  */
-import {
-  CompressionTypes,
-  type Kafka,
-  type Message as KafkaRecord,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message as KafkaRecord, type Producer } from 'kafkajs';
 import type {
   Broker,
   BrokerStatus,
@@ -35,11 +29,13 @@ import {
   resolvePolicy,
 } from '../../internal.ts';
 import { StatusEmitter } from '../../status-emitter.ts';
+import { KafkaSubscribeError } from './errors.ts';
 import { createKafkaClient } from './kafka-client.ts';
 import { toKafkaRecord } from './kafka-record.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
 import { type KafkaBrokerOptions, type ResolvedKafkaOptions, resolveKafkaOptions } from './options.ts';
 import { ProduceBatcher } from './produce-batcher.ts';
+import { stickyPartitioner } from './sticky-partitioner.ts';
 import { TopicAdmin } from './topic-admin.ts';
 import { assertKafkaTopic } from './topic-name.ts';
 
@@ -53,6 +49,9 @@ export const capabilities: Capabilities = Object.freeze({
   wildcards: false,
 });
 
+/** Keyless messages move to another partition after this many payload bytes. */
+const STICKY_SWITCH_BYTES = 1024 * 1024;
+
 /** close() deadline when the call gives none. */
 const CLOSE_DEADLINE_MS = 30_000;
 
@@ -65,7 +64,7 @@ class KafkaBroker implements Broker {
   readonly capabilities = capabilities;
   readonly #o: ResolvedKafkaOptions;
   readonly #kafka: Kafka;
-  readonly #producer: Producer;
+  #producer: Producer;
   readonly #admin: TopicAdmin;
   readonly #adminClient: ReturnType<Kafka['admin']>;
   readonly #batcher: ProduceBatcher<KafkaRecord>;
@@ -85,23 +84,28 @@ class KafkaBroker implements Broker {
       onSocketError: (error) => this.#unreachable(error),
       onSocketConnected: () => this.#reachable(),
     });
-    this.#producer = this.#kafka.producer({
-      idempotent: options.idempotent,
-      // The Java client's murmur2 partitioner: the same key lands on the same partition as with
-      // producers outside this project.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
+    this.#producer = this.#newProducer();
     this.#adminClient = this.#kafka.admin();
     this.#admin = new TopicAdmin(this.#adminClient, options);
     const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     this.#batcher = new ProduceBatcher<KafkaRecord>(
       async (batch) => {
-        await this.#producer.sendBatch({
+        const request = {
           topicMessages: [...batch].map(([topic, messages]) => ({ topic, messages })),
           acks: -1,
           compression,
-        });
+        };
+        try {
+          await this.#producer.sendBatch(request);
+        } catch (error) {
+          if (!needsNewProducer(error)) throw error;
+          // kafkajs rolls its sequence numbers back when a request fails, even one the broker had
+          // written (a restart lost the reply); the producer is then stuck with "out of order"
+          // forever. A new producer id starts clean; resending may duplicate (at-least-once).
+          options.logger.warn({ err: error }, 'kafka: idempotent producer out of sync, starting a new one');
+          await this.#replaceProducer();
+          await this.#producer.sendBatch(request);
+        }
       },
       {
         lingerMs: options.lingerMs,
@@ -109,6 +113,21 @@ class KafkaBroker implements Broker {
         maxBatchBytes: options.maxBatchBytes,
       },
     );
+  }
+
+  #newProducer(): Producer {
+    return this.#kafka.producer({
+      idempotent: this.#o.idempotent,
+      createPartitioner: stickyPartitioner(STICKY_SWITCH_BYTES),
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async #replaceProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = this.#newProducer();
+    await old.disconnect().catch(() => {});
+    await this.#producer.connect();
   }
 
   get status(): BrokerStatus {
@@ -235,7 +254,11 @@ class KafkaBroker implements Broker {
     maxInFlight: number,
   ): Promise<Subscription> {
     await this.connect();
-    await this.#admin.ensureTopic(topic);
+    try {
+      await this.#admin.ensureTopic(topic);
+    } catch (error) {
+      throw new KafkaSubscribeError(topic, error);
+    }
     const sub: KafkaSubscription<T> = await KafkaSubscription.start<T>({
       kafka: this.#kafka,
       admin: this.#admin,
@@ -305,4 +328,20 @@ class KafkaBroker implements Broker {
   native(): Kafka {
     return this.#kafka;
   }
+}
+
+/** Producer-state errors that no retry of the same producer can get out of. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+function needsNewProducer(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => needsNewProducer(x, depth + 1))) return true;
+  return needsNewProducer(e.cause, depth + 1);
 }

@@ -33,7 +33,7 @@ export interface MemoryBrokerOptions {
   readonly hub?: MemoryHub;
   /** Codec for publishes and for subscriptions that name none and get an unknown content type. */
   readonly codec?: Codec;
-  /** Messages waiting to start, per subscription (default 10,000). */
+  /** Messages waiting to start, per subscription (default 1,000). */
   readonly queueCapacity?: number;
   /**
    * When a subscription's queue is full: 'wait' (default) makes publish wait for room, so a slow
@@ -66,7 +66,7 @@ class MemoryBroker implements Broker {
   constructor(o: MemoryBrokerOptions) {
     this.hub = o.hub ?? new MemoryHub();
     this.codec = o.codec ?? jsonCodec;
-    this.queueCapacity = o.queueCapacity ?? 10_000;
+    this.queueCapacity = o.queueCapacity ?? 1_000;
     if (!Number.isInteger(this.queueCapacity) || this.queueCapacity < 1) {
       throw new InvalidOptionError('queueCapacity must be an integer >= 1');
     }

@@ -124,7 +124,15 @@ export class MemorySubscription<T> implements Subscription, Inbox {
       await this.deadLetter(envelope, decoded.error, 1);
       return;
     }
-    const message = buildMessage({ ...envelope, value: decoded.value, native: envelope });
+    const message = buildMessage({
+      topic: envelope.topic,
+      key: envelope.key,
+      headers: envelope.headers,
+      raw: envelope.raw,
+      timestamp: envelope.timestamp,
+      value: decoded.value,
+      native: envelope,
+    });
     const outcome = await retryLocally({
       handler: this.o.handler,
       message,

@@ -23,6 +23,7 @@ import { fromMqttTopic, isPattern, patternProblem, toMqttFilter } from '../../to
 import { type ConnectionState, MqttConnection } from './mqtt-connection.ts';
 import { type Incoming, MqttSubscription } from './mqtt-subscription.ts';
 import { type MqttBrokerOptions, type ResolvedMqttOptions, resolveMqttOptions } from './options.ts';
+import { PendingPublishes } from './pending-publishes.ts';
 import { WireRegistry } from './wire-registry.ts';
 
 export const capabilities: Capabilities = Object.freeze({
@@ -58,14 +59,17 @@ class MqttBroker implements Broker {
   };
   private readonly registry = new WireRegistry();
   private readonly subs = new Set<MqttSubscription>();
-  private readonly inflight = new Set<Promise<unknown>>();
-  private readonly awaitingAck = new Set<(error: Error) => void>();
+  private readonly pending: PendingPublishes;
+  /** Validated publish topics -> wire topics, and wire topics -> portable ones (mapping per message is waste). */
+  private readonly publishTopics = new Map<string, string>();
+  private readonly receivedTopics = new Map<string, string>();
   private readonly pub: MqttConnection;
   private readonly sub: MqttConnection;
   private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly o: ResolvedMqttOptions) {
+    this.pending = new PendingPublishes(o.publishTimeoutMs);
     const common = { url: o.url, backoff: o.backoff, logger: o.logger };
     this.pub = new MqttConnection({
       ...common,
@@ -73,9 +77,7 @@ class MqttBroker implements Broker {
       onState: (s) => this.onState('pub', s),
       // A clean-start session will not get PUBACKs for what was in flight: fail those publishes now
       // (the caller may retry: at least once) rather than let them hang until the timeout.
-      onLost: (error) => {
-        for (const fail of [...this.awaitingAck]) fail(error);
-      },
+      onLost: (error) => this.pending.failAll(new Error(`connection lost before PUBACK: ${error.message}`)),
     });
     this.sub = new MqttConnection({
       ...common,
@@ -117,44 +119,48 @@ class MqttBroker implements Broker {
   }
 
   private send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
-    const task = this.sendNow(topic, value, options);
-    this.inflight.add(task);
-    void task.finally(() => this.inflight.delete(task)).catch(() => {});
-    return task;
-  }
-
-  private async sendNow<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
     const client = this.pub.native;
-    if (!client)
-      throw new PublishError('mqtt', topic, new TransportError('TRANSPORT_NOT_CONNECTED', 'connect() first'));
-    const problem = this.topicProblem(topic, false);
-    if (problem) throw new PublishError('mqtt', topic, new InvalidOptionError(problem));
+    if (!client) {
+      return Promise.reject(
+        new PublishError('mqtt', topic, new TransportError('TRANSPORT_NOT_CONNECTED', 'connect() first')),
+      );
+    }
+    let wireTopic = this.publishTopics.get(topic);
+    if (wireTopic === undefined) {
+      const problem = this.topicProblem(topic, false);
+      if (problem) return Promise.reject(new PublishError('mqtt', topic, new InvalidOptionError(problem)));
+      wireTopic = this.toWire(topic);
+      remember(this.publishTopics, topic, wireTopic);
+    }
     const codec = options.codec ?? this.o.codec;
     let raw: Uint8Array;
     try {
       raw = codec.encode(value);
     } catch (cause) {
-      throw new PublishError('mqtt', topic, cause);
+      return Promise.reject(new PublishError('mqtt', topic, cause));
     }
     const headers = buildPublishHeaders(codec, options.headers);
-    const userProperties: Record<string, string> = { ...headers };
+    // content-type travels as the MQTT 5 Content Type property (read back into the header on receipt).
+    const { [HEADER.contentType]: contentType, ...userProperties } = headers;
     if (options.key !== undefined) userProperties[KEY_PROPERTY] = options.key;
     const payload = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const sending = client.publishAsync(this.toWire(topic), payload, {
-      qos: this.o.qos,
-      properties: { userProperties, contentType: headers[HEADER.contentType] },
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        done();
+        if (error === undefined) resolve();
+        else reject(new PublishError('mqtt', topic, error));
+      };
+      const done = this.pending.add((error) => settle(error));
+      client.publish(
+        wireTopic,
+        payload,
+        { qos: this.o.qos, properties: { userProperties, ...(contentType ? { contentType } : {}) } },
+        (error) => settle(error ?? undefined),
+      );
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const fail = (error: Error) => reject(new Error(`connection lost before PUBACK: ${error.message}`));
-        this.awaitingAck.add(fail);
-        withTimeout(sending, this.o.publishTimeoutMs)
-          .then(() => resolve(), reject)
-          .finally(() => this.awaitingAck.delete(fail));
-      });
-    } catch (cause) {
-      throw new PublishError('mqtt', topic, cause);
-    }
   }
 
   async subscribe<T>(
@@ -226,7 +232,7 @@ class MqttBroker implements Broker {
   }
 
   /** Incoming PUBLISH: hand to the matching subscriptions; stop reading while one of them is full. */
-  private async receive(packet: IPublishPacket): Promise<void> {
+  private receive(packet: IPublishPacket): Promise<void> | undefined {
     const props = packet.properties ?? {};
     const headers: Record<string, string> = {};
     let key: string | undefined;
@@ -239,7 +245,7 @@ class MqttBroker implements Broker {
       headers[HEADER.contentType] = props.contentType;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const incoming: Incoming = {
-      topic: this.o.topics === 'portable' ? fromMqttTopic(packet.topic) : packet.topic,
+      topic: this.receivedTopic(packet.topic),
       key,
       headers,
       raw: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
@@ -249,7 +255,10 @@ class MqttBroker implements Broker {
     };
     const targets = this.registry.route(props.subscriptionIdentifier, key);
     for (const t of targets) t.offer(incoming);
-    for (const t of targets) await t.scheduler.whenBelow(this.o.maxBuffered);
+    // Only a full subscription makes the next packet wait; otherwise reading continues at once.
+    const full = targets.filter((t) => t.scheduler.size >= this.o.maxBuffered);
+    if (full.length === 0) return undefined;
+    return Promise.all(full.map((t) => t.scheduler.whenBelow(this.o.maxBuffered))).then(() => undefined);
   }
 
   close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
@@ -266,7 +275,7 @@ class MqttBroker implements Broker {
     // Subscriptions first (their handlers may still publish dead letters), then accepted publishes.
     const work = (async () => {
       await Promise.all(subs.map((s) => s.close()));
-      await Promise.allSettled([...this.inflight]);
+      await this.pending.idle();
     })();
     const result = await Promise.race([work, late]);
     clearTimeout(timer);
@@ -303,6 +312,16 @@ class MqttBroker implements Broker {
     this.statusEmitter.set(next);
   }
 
+  private receivedTopic(wire: string): string {
+    if (this.o.topics === 'native') return wire;
+    let topic = this.receivedTopics.get(wire);
+    if (topic === undefined) {
+      topic = fromMqttTopic(wire);
+      remember(this.receivedTopics, wire, topic);
+    }
+    return topic;
+  }
+
   private toWire(topic: string): string {
     return this.o.topics === 'portable' ? toMqttFilter(topic) : topic;
   }
@@ -321,11 +340,8 @@ class MqttBroker implements Broker {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) return promise;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no PUBACK within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** A small bounded memo: cleared when full (topics are usually few; a flood of distinct ones stays bounded). */
+function remember(map: Map<string, string>, key: string, value: string): void {
+  if (map.size >= 1_024) map.clear();
+  map.set(key, value);
 }

@@ -23,7 +23,7 @@ export interface MqttConnectionOptions {
   /** The connection dropped (not by close()): whatever awaits a server ack from it will not get one. */
   readonly onLost?: (error: Error) => void;
   /** Incoming PUBLISH; the PUBACK (and the next packet) waits for the returned promise. */
-  readonly onPublish?: (packet: IPublishPacket) => Promise<void> | void;
+  readonly onPublish?: (packet: IPublishPacket) => Promise<void> | undefined;
 }
 
 /**
@@ -59,18 +59,20 @@ export class MqttConnection {
     const onPublish = this.o.onPublish;
     if (onPublish) {
       client.handleMessage = (packet, done) => {
-        Promise.resolve()
-          .then(() => onPublish(packet))
-          .then(
-            () => done(),
-            (error: unknown) => {
-              this.o.logger.error(
-                { err: error, topic: packet.topic },
-                'mqtt: incoming message handling failed',
-              );
-              done();
-            },
-          );
+        const failed = (error: unknown) => {
+          this.o.logger.error({ err: error, topic: packet.topic }, 'mqtt: incoming message handling failed');
+          done();
+        };
+        let waiting: Promise<void> | undefined;
+        try {
+          waiting = onPublish(packet);
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        // Synchronous unless the consumer asked to pause reading (backpressure).
+        if (waiting) waiting.then(() => done(), failed);
+        else done();
       };
     }
     return new Promise((resolve, reject) => {

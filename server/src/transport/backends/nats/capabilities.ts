@@ -1,4 +1,4 @@
-import type { Capabilities } from '../../broker.ts';
+import type { Capabilities } from '../../internal.ts';
 
 /** JetStream (default mode): stored streams, durable consumers, server-side redelivery. */
 export const jetstreamCapabilities: Capabilities = Object.freeze({

@@ -6,7 +6,7 @@
  */
 import { AckPolicy, type ConsumerConfig, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { DeliveryPolicy } from '../../broker.ts';
+import type { DeliveryPolicy } from '../../internal.ts';
 import { natsName } from './names.ts';
 import type { ResolvedNatsOptions } from './options.ts';
 

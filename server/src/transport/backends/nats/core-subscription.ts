@@ -5,12 +5,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
-import type { Subscription } from '../../broker.ts';
-import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { retryLocally } from '../../delivery/retry-locally.ts';
-import { toError } from '../../delivery/run-handler.ts';
+import { KeyedScheduler, retryLocally, type Subscription, toError } from '../../internal.ts';
 import { readInbound } from './inbound.ts';
-import { KEY_HEADER } from './nats-headers.ts';
+import { keyOf } from './nats-headers.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
 
 export class CoreSubscription<T> implements Subscription {
@@ -75,7 +72,7 @@ export class CoreSubscription<T> implements Subscription {
     const limit = this.#ctx.maxInFlight * 2;
     try {
       for await (const m of sub) {
-        const key = m.headers?.get(KEY_HEADER) || undefined;
+        const key = keyOf(m.headers);
         void this.#scheduler.run(key, () => this.#process(m));
         await this.#scheduler.whenBelow(limit);
       }

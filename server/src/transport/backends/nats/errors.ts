@@ -1,5 +1,5 @@
 /** NATS-specific failures; each extends the transport catalogue's TransportError (TRANSPORT_NATS_*). */
-import { errorMessage, TransportError } from '../../errors.ts';
+import { errorMessage, TransportError } from '../../internal.ts';
 
 /**
  * JetStream redelivered a message more often than the policy allows (the last attempt crashed or

@@ -1,11 +1,14 @@
 /** Turns a received NATS message into our Message (or a decode failure bound for dead letter). */
 import type { MsgHdrs } from '@nats-io/transport-node';
-import type { Codec } from '../../codec.ts';
-import { buildMessage } from '../../delivery/build-message.ts';
-import type { DeadLetterSource } from '../../delivery/dead-letter.ts';
-import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
-import type { DecodeError } from '../../errors.ts';
-import type { Message } from '../../message.ts';
+import {
+  buildMessage,
+  type Codec,
+  type DeadLetterSource,
+  type DecodeError,
+  decodeMessage,
+  type Message,
+  pickCodec,
+} from '../../internal.ts';
 import { fromNatsHeaders } from './nats-headers.ts';
 
 export interface InboundFields {

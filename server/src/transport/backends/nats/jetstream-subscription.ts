@@ -5,15 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { Subscription } from '../../broker.ts';
-import { backoffDelay } from '../../delivery/backoff.ts';
-import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { runHandler, toError } from '../../delivery/run-handler.ts';
-import { sleep } from '../../delivery/sleep.ts';
+import {
+  backoffDelay,
+  KeyedScheduler,
+  runHandler,
+  type Subscription,
+  sleep,
+  toError,
+} from '../../internal.ts';
 import { type ConsumerSpec, consumerConfig, durableName, ensureConsumer } from './consumer-config.ts';
 import { MaxDeliveriesError } from './errors.ts';
 import { readInbound } from './inbound.ts';
-import { KEY_HEADER } from './nats-headers.ts';
+import { keyOf } from './nats-headers.ts';
 import type { ResolvedNatsOptions } from './options.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
@@ -153,7 +156,7 @@ export class JetStreamSubscription<T> implements Subscription {
         if (this.#lost) continue;
         this.#unsettled.add(m.seq);
         if (m.seq > this.#lastSeq) this.#lastSeq = m.seq;
-        const key = m.headers?.get(KEY_HEADER) || undefined;
+        const key = keyOf(m.headers);
         void this.#scheduler.run(key, () => this.#process(m));
         await this.#scheduler.whenBelow(limit);
       }

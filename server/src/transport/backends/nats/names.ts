@@ -3,7 +3,7 @@
  * names may hold anything. A name that had to be changed gets a short hash so two topics never
  * collide on the same stream or consumer.
  */
-import { patternProblem } from '../../topics/wildcards.ts';
+import { patternProblem } from '../../internal.ts';
 
 const SAFE = /^[A-Za-z0-9_-]+$/;
 const MAX = 200;

@@ -6,26 +6,27 @@
 import { setMaxListeners } from 'node:events';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type {
-  Broker,
-  BrokerStatus,
-  Capabilities,
-  PublishOptions,
-  SubscribeOptions,
-  Subscription,
-} from '../../broker.ts';
-import { jsonCodec } from '../../codecs/json-codec.ts';
-import { buildPublishHeaders } from '../../delivery/headers.ts';
-import { resolvePolicy } from '../../delivery/policy.ts';
 import {
+  type Broker,
   BrokerClosedError,
+  type BrokerStatus,
+  buildPublishHeaders,
+  type Capabilities,
   ConnectError,
+  DeadlineError,
+  type Handler,
+  HEADER,
   InvalidOptionError,
+  isPattern,
+  jsonCodec,
   PublishError,
+  type PublishOptions,
+  resolvePolicy,
+  StatusEmitter,
+  type SubscribeOptions,
+  type Subscription,
   TransportError,
-} from '../../errors.ts';
-import { type Handler, HEADER } from '../../message.ts';
-import { isPattern } from '../../topics/wildcards.ts';
+} from '../../internal.ts';
 import { capabilitiesFor } from './capabilities.ts';
 import { CoreSubscription } from './core-subscription.ts';
 import { NatsSubscribeError } from './errors.ts';
@@ -34,7 +35,6 @@ import { subjectProblem } from './names.ts';
 import { toNatsHeaders } from './nats-headers.ts';
 import { type NatsBrokerOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.ts';
 import { CorePublisher, JetStreamPublisher, type Publisher } from './publishers.ts';
-import { StatusTracker } from './status-tracker.ts';
 import { StreamRegistry } from './stream-registry.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
@@ -52,7 +52,7 @@ export class NatsBroker implements Broker {
   readonly name = 'nats';
   readonly capabilities: Capabilities;
   readonly options: ResolvedNatsOptions;
-  readonly #status: StatusTracker;
+  readonly #status = new StatusEmitter();
   readonly #subscriptions = new Set<Subscription>();
   /** Publishes awaiting their ack: close() lets them finish before draining the connection. */
   readonly #inFlight = new Set<Promise<void>>();
@@ -67,13 +67,10 @@ export class NatsBroker implements Broker {
     this.capabilities = capabilitiesFor(this.options.mode);
     // Every publish retry waiting out a restart listens on this one signal.
     setMaxListeners(0, this.#stopped.signal);
-    this.#status = new StatusTracker((error) =>
-      this.options.logger?.error({ err: error }, 'nats: status listener threw'),
-    );
   }
 
   get status(): BrokerStatus {
-    return this.#status.current;
+    return this.#status.status;
   }
 
   onStatus(listener: (status: BrokerStatus) => void): () => void {
@@ -162,21 +159,28 @@ export class NatsBroker implements Broker {
     return this.#connected?.nc;
   }
 
+  /**
+   * Running handlers finish and accepted publishes get their acks, then nc.drain() flushes pending
+   * acks and closes the socket. Past the deadline the connection is closed at once and close rejects.
+   */
   async #close(deadlineMs: number): Promise<void> {
     this.#stopped.abort();
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((resolve) => {
+    const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);
     });
-    const drained = Promise.all([...this.#subscriptions].map((s) => s.close())).then(() => 'done' as const);
-    if ((await Promise.race([drained, deadline])) === 'late') {
-      this.options.logger?.warn({ deadlineMs }, 'nats: close deadline passed with handlers still running');
-    }
+    const drained = Promise.all([...[...this.#subscriptions].map((s) => s.close()), ...this.#inFlight]).then(
+      () => 'done' as const,
+    );
+    const result = await Promise.race([drained, late]);
     clearTimeout(timer);
-    // Publishes already accepted get their acks before the connection drains.
-    await Promise.all([...this.#inFlight]);
     const connected = await this.#connecting?.catch(() => undefined);
-    // drain flushes pending acks and publishes, then closes the socket.
+    if (result === 'late') {
+      const error = new DeadlineError('nats close', deadlineMs);
+      await connected?.nc.close();
+      this.#status.set({ type: 'closed', error });
+      throw error;
+    }
     if (connected && !connected.nc.isClosed()) await connected.nc.drain().catch(() => connected.nc.close());
     this.#status.set({ type: 'closed' });
   }

@@ -2,8 +2,8 @@
  * Our headers <-> NATS headers. Names go on the wire lower-case (NATS headers are case-preserving);
  * the message key travels in its own header because core NATS and JetStream have no key field.
  */
-import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import type { Headers } from '../../message.ts';
+import { Match, type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
+import type { Headers } from '../../internal.ts';
 
 /** Header carrying the message key (partition / ordering key). */
 export const KEY_HEADER = 'x-key';
@@ -44,4 +44,9 @@ export function fromNatsHeaders(source: MsgHdrs | undefined): ReadHeaders {
     }
   }
   return { headers, key, timestamp };
+}
+
+/** The key for scheduling, before the message is decoded (any case of the header name). */
+export function keyOf(source: MsgHdrs | undefined): string | undefined {
+  return source?.get(KEY_HEADER, Match.IgnoreCase) || undefined;
 }

@@ -1,9 +1,6 @@
 /** The NATS backend's options: validated once (every problem reported together), defaulted, frozen. */
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { DeliveryPolicy } from '../../broker.ts';
-import type { Codec } from '../../codec.ts';
-import { InvalidOptionError } from '../../errors.ts';
+import { type Codec, type DeliveryPolicy, InvalidOptionError, type TransportLogger } from '../../internal.ts';
 
 /** A stream that captures a set of subjects (topics, wildcards allowed), declared up front. */
 export interface NatsStreamOptions {
@@ -24,7 +21,7 @@ export interface NatsBrokerOptions {
   readonly user?: string;
   readonly pass?: string;
   readonly token?: string;
-  readonly logger?: Logger;
+  readonly logger?: TransportLogger;
   /** Default codec for publish and subscribe (JSON when absent). */
   readonly codec?: Codec;
   /** Default delivery policy for subscriptions; a subscription's own policy overrides it per field. */
@@ -63,7 +60,7 @@ export type ResolvedNatsOptions = Readonly<
     readonly user: string | undefined;
     readonly pass: string | undefined;
     readonly token: string | undefined;
-    readonly logger: Logger | undefined;
+    readonly logger: TransportLogger | undefined;
     readonly codec: Codec | undefined;
   }
 >;
@@ -80,7 +77,9 @@ const schema = z
     user: z.string().optional(),
     pass: z.string().optional(),
     token: z.string().optional(),
-    logger: z.custom<Logger>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),
+    logger: z
+      .custom<TransportLogger>((v) => v === undefined || (typeof v === 'object' && v !== null))
+      .optional(),
     codec: z
       .custom<Codec>(
         (v) =>

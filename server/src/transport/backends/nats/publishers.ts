@@ -6,7 +6,7 @@
  */
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
-import { sleep } from '../../delivery/sleep.ts';
+import { sleep } from '../../internal.ts';
 import { isTransient } from './errors.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 

@@ -5,8 +5,7 @@
  */
 import { type JetStreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { InvalidOptionError } from '../../errors.ts';
-import { isPattern, matchTopic } from '../../topics/wildcards.ts';
+import { InvalidOptionError, isPattern, matchTopic } from '../../internal.ts';
 import { streamNameFor } from './names.ts';
 import type { ResolvedNatsOptions } from './options.ts';
 

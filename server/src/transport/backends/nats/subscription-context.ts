@@ -1,9 +1,13 @@
 /** What both subscription kinds (JetStream and core) are given by the broker. */
-import type { Logger } from 'pino';
-import type { Broker, DeliveryPolicy } from '../../broker.ts';
-import type { Codec } from '../../codec.ts';
-import { type DeadLetterSource, publishDeadLetter } from '../../delivery/dead-letter.ts';
-import type { Handler } from '../../message.ts';
+import {
+  type Broker,
+  type Codec,
+  type DeadLetterSource,
+  type DeliveryPolicy,
+  type Handler,
+  publishDeadLetter,
+  type TransportLogger,
+} from '../../internal.ts';
 
 export interface SubscriptionContext<T> {
   /** The topic (or wildcard pattern) as given; it is the NATS subject too. */
@@ -18,7 +22,7 @@ export interface SubscriptionContext<T> {
   readonly orderedByKey: boolean;
   /** Dead letters are published back through the broker (so they land in a stream of their own). */
   readonly broker: Pick<Broker, 'publish'>;
-  readonly logger: Logger | undefined;
+  readonly logger: TransportLogger | undefined;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface RedisBrokerOptions {
   readonly claimIntervalMs?: number;
   /** Streams: XREADGROUP BLOCK timeout (default 2 s). */
   readonly blockMs?: number;
-  /** Streams: XREADGROUP COUNT (default 100). */
+  /** Streams: XREADGROUP COUNT, also the most messages a subscription holds unacked (default 256). */
   readonly readCount?: number;
   /** Default delivery policy for subscriptions (each subscription may override fields). */
   readonly policy?: Partial<DeliveryPolicy>;
@@ -98,7 +98,7 @@ export function resolveRedisOptions(options: RedisBrokerOptions = {}): ResolvedR
     claimIdleMs,
     claimIntervalMs: options.claimIntervalMs ?? Math.max(1, Math.floor(claimIdleMs / 3)),
     blockMs: options.blockMs ?? 2_000,
-    readCount: options.readCount ?? 100,
+    readCount: options.readCount ?? 256,
     policy: options.policy ?? {},
     closeDeadlineMs: options.closeDeadlineMs ?? 30_000,
   });

@@ -27,10 +27,10 @@ import {
   runHandler,
   type Subscription,
   sleep,
-  TransportError,
   withAttempt,
 } from '../../internal.ts';
 import type { TransportLogger } from '../../logger.ts';
+import { RedeliveryLimitError } from './errors.ts';
 import { redisCommand, redisCommandBuffer } from './redis-command.ts';
 import { parseEntries, parseReadReply, type StreamEntry } from './stream-entry.ts';
 
@@ -57,13 +57,6 @@ export interface StreamSubscriptionDeps<T> {
   readonly readCount: number;
 }
 
-/** A message that failed from crashing its consumers this many times more than maxAttempts. */
-class RedeliveryLimitError extends TransportError {
-  constructor(deliveries: number) {
-    super('TRANSPORT_REDELIVERY_LIMIT', `delivered ${deliveries} times without an ack`);
-  }
-}
-
 export class StreamSubscription<T> implements Subscription {
   readonly topic: string;
   readonly group: string | undefined;
@@ -74,6 +67,7 @@ export class StreamSubscription<T> implements Subscription {
   readonly #scheduler: KeyedScheduler;
   readonly #held = new Set<string>();
   readonly #acks = new Set<Promise<void>>();
+  #ackBatch: string[] = [];
   readonly #abort = new AbortController();
   readonly #highWater: number;
   #resolveClosed!: (error: Error | undefined) => void;
@@ -117,6 +111,7 @@ export class StreamSubscription<T> implements Subscription {
     this.#d.blocking.disconnect();
     await this.#loop;
     await this.#scheduler.onIdle();
+    this.#flushAcks();
     await Promise.allSettled([...this.#acks]);
     try {
       if (this.group === undefined)
@@ -170,7 +165,9 @@ export class StreamSubscription<T> implements Subscription {
   async #readLoop(): Promise<void> {
     const { blocking, streamKey, blockMs } = this.#d;
     while (!this.#stopping) {
-      await this.#scheduler.whenBelow(this.#highWater);
+      // Refill only once half the window has drained: topping up one message at a time would cost a
+      // round trip per message.
+      await this.#scheduler.whenBelow(Math.ceil(this.#highWater / 2) + 1);
       if (this.#stopping) break;
       try {
         const count = Math.max(1, this.#highWater - this.#scheduler.size);
@@ -297,16 +294,28 @@ export class StreamSubscription<T> implements Subscription {
     }
   }
 
+  /** Queues an XACK; ids acked in the same turn of the event loop go out as one command. */
   #ack(id: string): void {
-    const ack = redisCommand(this.#d.commands, 'XACK', this.#d.streamKey, this.#groupName, id)
+    this.#ackBatch.push(id);
+    if (this.#ackBatch.length === 1) setImmediate(() => this.#flushAcks());
+  }
+
+  #flushAcks(): void {
+    const ids = this.#ackBatch;
+    this.#ackBatch = [];
+    if (ids.length === 0) return;
+    const ack = redisCommand(this.#d.commands, 'XACK', this.#d.streamKey, this.#groupName, ...ids)
       .then(
         () => undefined,
         (error: unknown) =>
-          this.#d.logger.warn({ err: error, id }, 'redis: XACK failed (message will be redelivered)'),
+          this.#d.logger.warn(
+            { err: error, count: ids.length },
+            'redis: XACK failed (messages will be redelivered)',
+          ),
       )
       .finally(() => {
         this.#acks.delete(ack);
-        this.#held.delete(id);
+        for (const id of ids) this.#held.delete(id);
       });
     this.#acks.add(ack);
   }

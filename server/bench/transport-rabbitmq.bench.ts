@@ -1,0 +1,160 @@
+/**
+ * RabbitMQ backend vs raw amqplib doing the same work, in the same run, on 127.0.0.1:5672.
+ * Work: N small JSON messages through a topic exchange into one durable queue, persistent, at most
+ * WINDOW publishes awaiting their publisher confirm at once; one consumer (prefetch 64) parses each
+ * message and acks it. Figures: throughput (first publish to last handler) and p50/p99
+ * publish-to-handler latency. Rounds alternate backend/raw; the best round of each is reported.
+ */
+import { performance } from 'node:perf_hooks';
+import amqp from 'amqplib';
+import { createRabbitmqBroker } from '../src/transport/backends/rabbitmq/index.ts';
+
+const URL = 'amqp://guest:guest@127.0.0.1:5672';
+const N = Number(process.env.BENCH_N ?? 5_000);
+const WINDOW = 256;
+const ROUNDS = 3;
+const EXCHANGE = `rtmbench-${process.pid}`;
+
+interface Sample {
+  readonly sent: number;
+  readonly i: number;
+  readonly veh: string;
+  readonly lat: number;
+  readonly lon: number;
+}
+interface Result {
+  readonly msgsPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const sample = (i: number): Sample => ({
+  sent: performance.now(),
+  i,
+  veh: `0022/0${1000 + (i % 500)}`,
+  lat: 60.17 + (i % 100) / 1e4,
+  lon: 24.94 + (i % 100) / 1e4,
+});
+
+async function pool(n: number, window: number, send: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: window }, async () => {
+      while (next < n) await send(next++);
+    }),
+  );
+}
+
+class Recorder {
+  readonly latencies: number[] = [];
+  #done!: () => void;
+  readonly done = new Promise<void>((r) => {
+    this.#done = r;
+  });
+  constructor(readonly n: number) {}
+  record(sent: number): void {
+    this.latencies.push(performance.now() - sent);
+    if (this.latencies.length === this.n) this.#done();
+  }
+  result(elapsedMs: number): Result {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { msgsPerSec: (this.n / elapsedMs) * 1000, p50: at(0.5), p99: at(0.99) };
+  }
+}
+
+async function timed(rec: Recorder, publishAll: () => Promise<void>): Promise<Result> {
+  const t0 = performance.now();
+  await publishAll();
+  await rec.done;
+  return rec.result(performance.now() - t0);
+}
+
+async function backend(round: number): Promise<Result> {
+  const topic = `bench.backend.${round}`;
+  const broker = createRabbitmqBroker({ url: URL, exchange: EXCHANGE });
+  await broker.connect();
+  const rec = new Recorder(N);
+  const sub = await broker.subscribe<Sample>(topic, (m) => rec.record(m.value.sent), {
+    group: 'bench',
+    maxInFlight: 64,
+  });
+  const r = await timed(rec, () =>
+    pool(N, WINDOW, (i) => broker.publish(topic, sample(i), { key: `v${i % 500}` })),
+  );
+  await sub.close();
+  await broker.close();
+  return r;
+}
+
+async function raw(round: number): Promise<Result> {
+  const topic = `bench.raw.${round}`;
+  const queue = `${EXCHANGE}:${topic}:raw`;
+  const connection = await amqp.connect(URL);
+  const publisher = await connection.createConfirmChannel();
+  const consumer = await connection.createChannel();
+  await publisher.assertExchange(EXCHANGE, 'topic', { durable: true });
+  await consumer.assertQueue(queue, { durable: true });
+  await consumer.bindQueue(queue, EXCHANGE, topic);
+  await consumer.prefetch(64);
+  const rec = new Recorder(N);
+  await consumer.consume(queue, (m) => {
+    if (!m) return;
+    rec.record((JSON.parse(m.content.toString('utf8')) as Sample).sent);
+    consumer.ack(m);
+  });
+  const r = await timed(rec, () =>
+    pool(
+      N,
+      WINDOW,
+      (i) =>
+        new Promise<void>((resolve, reject) => {
+          publisher.publish(
+            EXCHANGE,
+            topic,
+            Buffer.from(JSON.stringify(sample(i))),
+            {
+              persistent: true,
+              contentType: 'application/json',
+              headers: { 'x-message-key': `v${i % 500}` },
+            },
+            (err: unknown) => (err ? reject(err) : resolve()),
+          );
+        }),
+    ),
+  );
+  await consumer.deleteQueue(queue);
+  await connection.close();
+  return r;
+}
+
+async function cleanup(): Promise<void> {
+  const connection = await amqp.connect(URL);
+  const channel = await connection.createChannel();
+  for (let round = 0; round < ROUNDS; round++)
+    await channel.deleteQueue(`${EXCHANGE}:bench.backend.${round}:bench`);
+  await channel.deleteExchange(EXCHANGE);
+  await connection.close();
+}
+
+const fmt = (r: Result) =>
+  `${Math.round(r.msgsPerSec).toLocaleString('en')} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+const best = (rs: Result[]) => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
+
+try {
+  const ours: Result[] = [];
+  const base: Result[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    ours.push(await backend(round));
+    base.push(await raw(round));
+  }
+  const [o, r] = [best(ours), best(base)];
+  console.log(
+    `rabbitmq (durable queue, persistent, confirms), ${N.toLocaleString('en')} messages, window ${WINDOW}, best of ${ROUNDS}`,
+  );
+  console.log(`  backend     ${fmt(o)}`);
+  console.log(`  raw amqplib ${fmt(r)}`);
+  console.log(`  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x)`);
+} finally {
+  await cleanup();
+}

@@ -1,0 +1,174 @@
+/**
+ * Redis backend (streams and pub/sub modes) vs raw ioredis doing the same work, in the same run,
+ * on 127.0.0.1:6379. Work: N small JSON messages, at most WINDOW publishes awaiting Redis' reply at
+ * once, consumed by one subscriber that parses each message (streams: one consumer group,
+ * XREADGROUP + XACK per message). Figures: throughput (first publish to last handler) and p50/p99
+ * publish-to-handler latency. Rounds alternate backend/raw; the best round of each is reported.
+ */
+import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import { createRedisBroker } from '../src/transport/backends/redis/index.ts';
+
+const URL = 'redis://127.0.0.1:6379';
+const N = Number(process.env.BENCH_N ?? 10_000);
+const WINDOW = 256;
+const ROUNDS = 4;
+const PREFIX = `rtmbench:${process.pid}:`;
+
+interface Sample {
+  readonly sent: number;
+  readonly i: number;
+  readonly veh: string;
+  readonly lat: number;
+  readonly lon: number;
+}
+interface Result {
+  readonly msgsPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const sample = (i: number): Sample => ({
+  sent: performance.now(),
+  i,
+  veh: `0022/0${1000 + (i % 500)}`,
+  lat: 60.17 + (i % 100) / 1e4,
+  lon: 24.94 + (i % 100) / 1e4,
+});
+
+async function pool(n: number, window: number, send: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: window }, async () => {
+      while (next < n) await send(next++);
+    }),
+  );
+}
+
+class Recorder {
+  readonly latencies: number[] = [];
+  #done!: () => void;
+  readonly done = new Promise<void>((r) => {
+    this.#done = r;
+  });
+  constructor(readonly n: number) {}
+  record(sent: number): void {
+    this.latencies.push(performance.now() - sent);
+    if (this.latencies.length === this.n) this.#done();
+  }
+  result(elapsedMs: number): Result {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { msgsPerSec: (this.n / elapsedMs) * 1000, p50: at(0.5), p99: at(0.99) };
+  }
+}
+
+async function timed(rec: Recorder, publishAll: () => Promise<void>): Promise<Result> {
+  const t0 = performance.now();
+  await publishAll();
+  await rec.done;
+  return rec.result(performance.now() - t0);
+}
+
+async function backend(mode: 'streams' | 'pubsub', round: number): Promise<Result> {
+  const topic = `bench.${mode}.backend.${round}`;
+  const broker = createRedisBroker({ url: URL, mode, keyPrefix: PREFIX });
+  await broker.connect();
+  const rec = new Recorder(N);
+  const sub = await broker.subscribe<Sample>(topic, (m) => rec.record(m.value.sent), {
+    maxInFlight: 64,
+    ...(mode === 'streams' ? { group: 'bench' } : {}),
+  });
+  const r = await timed(rec, () =>
+    pool(N, WINDOW, (i) => broker.publish(topic, sample(i), { key: `v${i % 500}` })),
+  );
+  await sub.close();
+  await broker.close();
+  return r;
+}
+
+async function rawStreams(round: number): Promise<Result> {
+  const key = `${PREFIX}bench.streams.raw.${round}`;
+  const commands = new Redis(URL, { enableAutoPipelining: true });
+  const blocking = new Redis(URL);
+  await commands.xgroup('CREATE', key, 'bench', '$', 'MKSTREAM');
+  const rec = new Recorder(N);
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      const reply = (await blocking.xreadgroup(
+        'GROUP',
+        'bench',
+        'c1',
+        'COUNT',
+        256,
+        'BLOCK',
+        200,
+        'STREAMS',
+        key,
+        '>',
+      )) as [string, [string, string[]][]][] | null;
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        rec.record((JSON.parse(fields[1]!) as Sample).sent);
+        void commands.xack(key, 'bench', id);
+      }
+    }
+  })();
+  const r = await timed(rec, () =>
+    pool(N, WINDOW, (i) =>
+      commands.xadd(key, '*', 'payload', JSON.stringify(sample(i)), 'key', `v${i % 500}`),
+    ),
+  );
+  stop = true;
+  await loop;
+  commands.disconnect();
+  blocking.disconnect();
+  return r;
+}
+
+async function rawPubsub(round: number): Promise<Result> {
+  const channel = `${PREFIX}bench.pubsub.raw.${round}`;
+  const commands = new Redis(URL, { enableAutoPipelining: true });
+  const subscriber = new Redis(URL);
+  const rec = new Recorder(N);
+  subscriber.on('message', (_c: string, message: string) => rec.record((JSON.parse(message) as Sample).sent));
+  await subscriber.subscribe(channel);
+  const r = await timed(rec, () =>
+    pool(N, WINDOW, (i) => commands.publish(channel, JSON.stringify(sample(i)))),
+  );
+  commands.disconnect();
+  subscriber.disconnect();
+  return r;
+}
+
+async function cleanup(): Promise<void> {
+  const client = new Redis(URL);
+  const keys = await client.keys(`${PREFIX}*`);
+  if (keys.length > 0) await client.del(...keys);
+  client.disconnect();
+}
+
+const fmt = (r: Result) =>
+  `${Math.round(r.msgsPerSec).toLocaleString('en')} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+const best = (rs: Result[]) => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
+
+try {
+  const modes = process.env.BENCH_MODE
+    ? [process.env.BENCH_MODE as 'streams' | 'pubsub']
+    : (['streams', 'pubsub'] as const);
+  for (const mode of modes) {
+    const ours: Result[] = [];
+    const raw: Result[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ours.push(await backend(mode, round));
+      raw.push(mode === 'streams' ? await rawStreams(round) : await rawPubsub(round));
+    }
+    const [o, r] = [best(ours), best(raw)];
+    console.log(`redis ${mode}, ${N.toLocaleString('en')} messages, window ${WINDOW}, best of ${ROUNDS}`);
+    console.log(`  backend     ${fmt(o)}`);
+    console.log(`  raw ioredis ${fmt(r)}`);
+    console.log(`  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x)`);
+  }
+} finally {
+  await cleanup();
+}

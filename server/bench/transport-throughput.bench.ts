@@ -1,0 +1,92 @@
+/**
+ * Publish-to-handler throughput and latency: memory and mqtt brokers beside a baseline doing the same
+ * work in the same run (memory: an EventEmitter with JSON encode/decode; mqtt: the raw mqtt.js client
+ * at QoS 1, one publisher and one subscriber connection). Needs Mosquitto on 127.0.0.1:1883 for mqtt.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import mqtt from 'mqtt';
+import { createMemoryBroker } from '../src/transport/backends/memory/index.ts';
+import { createMqttBroker } from '../src/transport/backends/mqtt/index.ts';
+import type { Broker } from '../src/transport/broker.ts';
+import { canConnect } from '../test/support/service.ts';
+import { compare, type PipeFactory } from './support/throughput.ts';
+
+type Payload = { seq: number; sentAt: number };
+
+function brokerPipe(make: () => Promise<Broker>): PipeFactory {
+  return async (deliver) => {
+    const broker = await make();
+    const topic = `bench.tp.${randomUUID().slice(0, 8)}`;
+    await broker.subscribe<Payload>(topic, (m) => deliver(m.value.seq, m.value.sentAt), { maxInFlight: 64 });
+    return {
+      send: (seq, sentAt) => broker.publish(topic, { seq, sentAt }),
+      close: () => broker.close(),
+    };
+  };
+}
+
+const rawEmitter: PipeFactory = async (deliver) => {
+  const bus = new EventEmitter();
+  bus.on('m', (bytes: Uint8Array) => {
+    const v = JSON.parse(Buffer.from(bytes).toString('utf8')) as Payload;
+    deliver(v.seq, v.sentAt);
+  });
+  return {
+    send: async (seq, sentAt) => {
+      bus.emit('m', Buffer.from(JSON.stringify({ seq, sentAt })));
+    },
+    close: async () => {},
+  };
+};
+
+const rawMqtt: PipeFactory = async (deliver) => {
+  const id = randomUUID().slice(0, 8);
+  const topic = `bench/raw/${id}`;
+  const sub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { protocolVersion: 5, clientId: `bench-${id}-s` });
+  const pub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { protocolVersion: 5, clientId: `bench-${id}-p` });
+  sub.on('message', (_t, payload) => {
+    const v = JSON.parse(payload.toString('utf8')) as Payload;
+    deliver(v.seq, v.sentAt);
+  });
+  await sub.subscribeAsync(topic, { qos: 1 });
+  return {
+    send: async (seq, sentAt) => {
+      await pub.publishAsync(topic, JSON.stringify({ seq, sentAt }), { qos: 1 });
+    },
+    close: async () => {
+      await Promise.all([pub.endAsync(), sub.endAsync()]);
+    },
+  };
+};
+
+const ratios: number[] = [];
+ratios.push(
+  await compare(
+    'memory: publish -> handler',
+    { name: 'memory broker', factory: brokerPipe(async () => createMemoryBroker()) },
+    { name: 'raw EventEmitter + JSON', factory: rawEmitter },
+    { messages: 50_000, warmup: 5_000, window: 100 },
+  ),
+);
+
+if (await canConnect(1883)) {
+  ratios.push(
+    await compare(
+      'mqtt (QoS 1, Mosquitto 127.0.0.1:1883): publish -> handler',
+      {
+        name: 'mqtt broker',
+        factory: brokerPipe(async () => {
+          const b = createMqttBroker();
+          await b.connect();
+          return b;
+        }),
+      },
+      { name: 'raw mqtt.js', factory: rawMqtt },
+      { messages: 10_000, warmup: 1_000, window: 100 },
+    ),
+  );
+} else {
+  console.log('\nmqtt: skipped (Mosquitto not reachable on 127.0.0.1:1883)');
+}
+console.log(`\nratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
