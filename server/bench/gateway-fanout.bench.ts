@@ -12,7 +12,7 @@ import type { VehiclePosition } from '@realtimemap/shared';
 import pino from 'pino';
 import { buildGateway } from '../src/gateway/gateway.ts';
 import { VehicleStore } from '../src/state/vehicle-store.ts';
-import { buildNaiveGateway } from './naive-gateway.ts';
+import { buildNaiveGateway } from './gateway-naive.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 3000);
@@ -95,7 +95,13 @@ interface LoadReport {
 async function startLoad(url: string) {
   const children = Array.from({ length: PROCS }, (_, i) =>
     fork(new URL('./gateway-load-client.mjs', import.meta.url).pathname, {
-      env: { ...process.env, URL: url, COUNT: String(Math.ceil(CLIENTS / PROCS)), SEED: String(i + 1), CITY: JSON.stringify(CITY) },
+      env: {
+        ...process.env,
+        URL: url,
+        COUNT: String(Math.ceil(CLIENTS / PROCS)),
+        SEED: String(i + 1),
+        CITY: JSON.stringify(CITY),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Plain JS: no tsx loader in the load processes.
       execArgv: [],
@@ -124,11 +130,18 @@ async function startLoad(url: string) {
     opened,
     report: async (): Promise<LoadReport> => {
       const rs = await ask<LoadReport>('report', 'report');
-      return rs.reduce((a, r) => ({ frames: a.frames + r.frames, bytes: a.bytes + r.bytes, closedByServer: a.closedByServer + r.closedByServer }), {
-        frames: 0,
-        bytes: 0,
-        closedByServer: 0,
-      });
+      return rs.reduce(
+        (a, r) => ({
+          frames: a.frames + r.frames,
+          bytes: a.bytes + r.bytes,
+          closedByServer: a.closedByServer + r.closedByServer,
+        }),
+        {
+          frames: 0,
+          bytes: 0,
+          closedByServer: 0,
+        },
+      );
     },
     close: () => {
       for (const c of children) c.send('close');
@@ -220,7 +233,12 @@ async function phase(name: string, build: (server: HttpServer) => Promise<Target
 }
 
 async function ours(server: HttpServer): Promise<Target> {
-  const store = new VehicleStore({ clock: Date.now, staleMs: 60_000, removeMs: 180_000, trail: { maxLength: 200, maxAgeMs: 900_000 } });
+  const store = new VehicleStore({
+    clock: Date.now,
+    staleMs: 60_000,
+    removeMs: 180_000,
+    trail: { maxLength: 200, maxAgeMs: 900_000 },
+  });
   for (let i = 0; i < VEHICLES; i++) store.apply(nextPosition());
   const latencies: number[] = [];
   const gw = buildGateway({
@@ -256,20 +274,18 @@ async function ours(server: HttpServer): Promise<Target> {
 async function naive(server: HttpServer): Promise<Target> {
   const gw = buildNaiveGateway(server);
   const latencies: number[] = [];
-  let bytes = 0;
   return {
     apply: (p) => {
       const t = performance.now();
       const before = gw.stats().sent;
       gw.onPosition(p);
-      const sent = gw.stats().sent - before;
-      if (sent > 0) {
-        // One frame per position per client: the position's last frame left this long after it entered.
-        if (latencies.length < 2_000_000) latencies.push(performance.now() - t);
-        bytes += sent * JSON.stringify(p).length;
-      }
+      // One frame per position per client: the position's last frame left this long after it entered.
+      if (gw.stats().sent > before && latencies.length < 2_000_000) latencies.push(performance.now() - t);
     },
-    counters: () => ({ updates: gw.stats().sent, frames: gw.stats().sent, bytes, dropped: gw.stats().dropped }),
+    counters: () => {
+      const s = gw.stats();
+      return { updates: s.sent, frames: s.sent, bytes: s.bytes, dropped: s.dropped };
+    },
     latencies,
     close: () => gw.close(),
   };
@@ -288,7 +304,10 @@ const started = performance.now();
 console.log(
   `gateway fan-out: ${RATE} positions/s, ${CLIENTS} clients in ${PROCS} processes, ${SECONDS} s measured per gateway, tick ${TICK_MS} ms, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
 );
-const results = [await phase('ours (cells, binary, per tick)', ours), await phase('naive (JSON per position)', naive)];
+const results = [
+  await phase('ours (cells, binary, per tick)', ours),
+  await phase('naive (JSON per position)', naive),
+];
 const [a, b] = results as [Result, Result];
 console.log(`\nCPU per delivered update, naive / ours: ${fmt(b.cpuUsPerUpdate / a.cpuUsPerUpdate, 1)}x`);
 console.log(

@@ -64,10 +64,12 @@ async function run(url: string, prefix: string, messages: SimMessage[]) {
   let pending: Promise<void> = Promise.resolve();
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    pending = new Promise<void>((resolve) =>
-      pub.publish(`/${prefix}${m.topic.slice(1)}`, m.payload, { qos: 0 }, () => resolve()),
-    );
-    if (i % 500 === 499) await pending;
+    const topic = `/${prefix}${m.topic.slice(1)}`;
+    // Wait for the socket now and then (every 500), not per message: QoS 0, as the simulator sends.
+    if (i % 500 === 499) {
+      pending = new Promise<void>((resolve) => pub.publish(topic, m.payload, { qos: 0 }, () => resolve()));
+      await pending;
+    } else pub.publish(topic, m.payload, { qos: 0 });
   }
   await pending;
   const published = performance.now() - t0;

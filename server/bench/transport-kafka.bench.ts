@@ -58,6 +58,8 @@ function payload(i: number): Payload {
 
 interface Result {
   readonly throughput: number;
+  /** Node CPU (user + system) per message in the throughput phase: steadier than wall time on a busy machine. */
+  readonly cpuUs: number;
   readonly p50: number;
   readonly p99: number;
 }
@@ -108,6 +110,7 @@ async function runBackend(): Promise<Result> {
       { group: 'bench' },
     );
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < N; i += WINDOW) {
       await Promise.all(
         Array.from({ length: WINDOW }, (_, j) =>
@@ -117,6 +120,8 @@ async function runBackend(): Promise<Result> {
     }
     await until(() => count, N);
     const throughput = N / ((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuUs = (cpu.user + cpu.system) / N;
     measure = true;
     for (let i = 0; i < PACED; i++) {
       void pub.publish(topic, payload(N + i), { key: `k${i % 200}` });
@@ -124,7 +129,7 @@ async function runBackend(): Promise<Result> {
     }
     await until(() => latencies.length, PACED);
     latencies.sort((a, b) => a - b);
-    return { throughput, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return { throughput, cpuUs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   } finally {
     await Promise.all([pub.close(), sub.close()]);
   }
@@ -161,6 +166,7 @@ async function runRaw(): Promise<Result> {
     });
     await join;
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < N; i += WINDOW) {
       const messages = Array.from({ length: WINDOW }, (_, j) => ({
         key: `k${(i + j) % 200}`,
@@ -171,6 +177,8 @@ async function runRaw(): Promise<Result> {
     }
     await until(() => count, N);
     const throughput = N / ((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuUs = (cpu.user + cpu.system) / N;
     measure = true;
     for (let i = 0; i < PACED; i++) {
       const m = { key: `k${i % 200}`, value: JSON.stringify(payload(N + i)) };
@@ -179,14 +187,14 @@ async function runRaw(): Promise<Result> {
     }
     await until(() => latencies.length, PACED);
     latencies.sort((a, b) => a - b);
-    return { throughput, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return { throughput, cpuUs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   } finally {
     await Promise.all([producer.disconnect(), consumer.disconnect()]);
   }
 }
 
 const fmt = (r: Result) =>
-  `${Math.round(r.throughput).toLocaleString('en-US').padStart(8)} msg/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms`;
+  `${Math.round(r.throughput).toLocaleString('en-US').padStart(8)} msg/s   ${r.cpuUs.toFixed(1).padStart(5)} µs CPU/msg   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms`;
 
 async function main(): Promise<void> {
   if (!(await canConnect(9092))) {
@@ -213,6 +221,7 @@ async function main(): Promise<void> {
   console.log(`raw kafkajs    ${fmt(best.raw!)}`);
   console.log(`kafka backend  ${fmt(best.backend!)}`);
   console.log(`throughput ratio backend/raw: ${ratio.toFixed(2)}x (target >= 0.85x)`);
+  console.log(`CPU per message ratio backend/raw: ${(best.backend!.cpuUs / best.raw!.cpuUs).toFixed(2)}x`);
 }
 
 try {

@@ -43,8 +43,14 @@ const rawEmitter: PipeFactory = async (deliver) => {
 const rawMqtt: PipeFactory = async (deliver) => {
   const id = randomUUID().slice(0, 8);
   const topic = `bench/raw/${id}`;
-  const sub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { protocolVersion: 5, clientId: `bench-${id}-s` });
-  const pub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { protocolVersion: 5, clientId: `bench-${id}-p` });
+  const sub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+    protocolVersion: 5,
+    clientId: `bench-${id}-s`,
+  });
+  const pub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+    protocolVersion: 5,
+    clientId: `bench-${id}-p`,
+  });
   sub.on('message', (_t, payload) => {
     const v = JSON.parse(payload.toString('utf8')) as Payload;
     deliver(v.seq, v.sentAt);

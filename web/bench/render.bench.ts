@@ -141,10 +141,10 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
     timers.push(setInterval(() => ws.send(JSON.stringify({ type: 'batch', updates: city.tick() })), 1_000));
   });
   await page.goto(url);
-  await page.waitForFunction(() => window.__realtimemap?.ready() === true, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__realtimemap?.ready() === true, null, { timeout: 120_000 });
   if (mode === 'ours') {
     await page.waitForFunction((n) => (window.__realtimemap?.renderedVehicles().length ?? 0) >= n, COUNT, {
-      timeout: 30_000,
+      timeout: 120_000,
     });
   }
   if (mode === 'naive') await page.evaluate(naiveRenderer);

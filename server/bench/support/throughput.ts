@@ -65,7 +65,10 @@ export async function measure(name: string, factory: PipeFactory, options: RunOp
   const timeoutMs = options.timeoutMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name}: ${received}/${total} after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`${name}: ${received}/${total} after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([Promise.all([...Array(window)].map(worker)).then(() => finished), timeout]);
@@ -75,8 +78,16 @@ export async function measure(name: string, factory: PipeFactory, options: RunOp
   }
   const seconds = (performance.now() - started) / 1000;
   const sorted = Array.from(latencies.subarray(0, measured)).sort((a, b) => a - b);
-  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { name, messages: options.messages, seconds, perSecond: options.messages / seconds, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+  const pick = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    name,
+    messages: options.messages,
+    seconds,
+    perSecond: options.messages / seconds,
+    p50Ms: pick(0.5),
+    p99Ms: pick(0.99),
+  };
 }
 
 /**
@@ -100,13 +111,17 @@ export async function compare(
   const o = best.get(ours.name)!;
   const b = best.get(baseline.name)!;
   const ratio = o.perSecond / b.perSecond;
-  console.log(`\n${title} (${options.messages} messages, window ${options.window ?? 100}, best of ${options.rounds ?? 2})`);
+  console.log(
+    `\n${title} (${options.messages} messages, window ${options.window ?? 100}, best of ${options.rounds ?? 2})`,
+  );
   for (const x of [b, o]) {
     console.log(
       `  ${x.name.padEnd(34)} ${Math.round(x.perSecond).toString().padStart(9)} msg/s   p50 ${x.p50Ms.toFixed(2)} ms   p99 ${x.p99Ms.toFixed(2)} ms`,
     );
   }
   const target = options.target ?? 0.85;
-  console.log(`  ratio ours/baseline: ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `  ratio ours/baseline: ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'OK' : 'BELOW TARGET'}`,
+  );
   return ratio;
 }

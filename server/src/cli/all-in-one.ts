@@ -42,7 +42,7 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
     logger,
     broker,
     feedMode: feedModeOf(feedSpec),
-    feedStats: () => feed!.stats(),
+    feedStats: () => feed?.stats(),
     network: () => network,
     evaluateGeofences: true,
   });

@@ -8,8 +8,8 @@ import pino from 'pino';
 import { ConfigError } from '../config/errors.ts';
 import { feedModeOf } from '../config/feed-spec.ts';
 import { type Config, describeConfig, helpText, loadConfig } from '../config/load-config.ts';
-import { serversForRole } from './roles.ts';
 import { App } from '../transport/app/app.ts';
+import { serversForRole } from './roles.ts';
 
 export async function main(
   argv: readonly string[],

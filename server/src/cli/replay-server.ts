@@ -24,7 +24,8 @@ export function replayServer(options: ReplayServerOptions): Server {
         speed: options.speed === 0 ? 'max' : options.speed,
         logger: log,
         signal: abort.signal,
-        onProgress: (p) => log.info({ sent: p.sent, percent: Math.round(p.fraction * 100) }, 'replay progress'),
+        onProgress: (p) =>
+          log.info({ sent: p.sent, percent: Math.round(p.fraction * 100) }, 'replay progress'),
       }).then(
         (stats) => log.info({ stats }, 'replay finished'),
         (error: unknown) => {

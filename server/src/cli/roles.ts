@@ -4,7 +4,7 @@ import { feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed } from '../feed/index.ts';
 import { buildSimulator, networkGeoJson, network as simNetwork, startEmbeddedBroker } from '../sim/index.ts';
-import { recordCapture, type Recording } from '../sim/record.ts';
+import { type Recording, recordCapture } from '../sim/record.ts';
 import type { Broker } from '../transport/broker.ts';
 import { createBroker } from '../transport/create-broker.ts';
 import type { Server } from '../transport/server.ts';
@@ -105,7 +105,8 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
       ];
     }
     case 'record': {
-      const url = config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
+      const url =
+        config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
       if (!url) throw new Error('record needs --feed live|mqtt://... or --mqtt-url');
       let recording: Recording | undefined;
       const record: Server = {

@@ -29,7 +29,8 @@ export interface ServeOptions {
   readonly broker: Broker;
   readonly feedMode: FeedMode;
   /** Feed counters when this process runs the feed. */
-  readonly feedStats?: () => FeedStats;
+  /** Present when this process runs the feed; undefined until the feed has started. */
+  readonly feedStats?: () => FeedStats | undefined;
   readonly network: () => NetworkGeoJson;
   /** Evaluate geofences and publish events (one evaluator per deployment). */
   readonly evaluateGeofences: boolean;
@@ -86,7 +87,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     maxFrameBytes: config.maxFrameBytes,
     maxClients: config.maxClients,
     origins: config.origins,
-    status: () => ({ messagesPerSecond: options.feedStats?.().messagesPerSecond ?? 0 }),
+    status: () => ({ messagesPerSecond: options.feedStats?.()?.messagesPerSecond ?? 0 }),
     onFrameLatency: metrics.observeFrameLatency,
   });
   const gw = gateway;
@@ -153,7 +154,8 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
           const f = options.feedStats?.();
           const checks = {
             broker: broker.status.type === 'connected',
-            ...(f ? { feed: f.connected } : {}),
+            // A process that runs a feed is ready only once it is connected.
+            ...(options.feedStats ? { feed: f?.connected ?? false } : {}),
           };
           return { ready: Object.values(checks).every(Boolean), checks };
         },

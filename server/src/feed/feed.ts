@@ -56,7 +56,8 @@ export function buildFeed(options: FeedOptions): Feed {
   const order = createOrderTracker();
   const meter = new RateMeter();
   const rejected: Partial<Record<HfpRejectReason, number>> = {};
-  const inFlight = new Set<Promise<void>>();
+  let inFlight = 0;
+  const drained: (() => void)[] = [];
   let received = 0;
   let accepted = 0;
   let dropped = 0;
@@ -93,16 +94,23 @@ export function buildFeed(options: FeedOptions): Feed {
       late++;
       position = { ...position, outOfOrder: true };
     }
-    const p = options.broker
+    inFlight++;
+    options.broker
       .publish(positionsTopic, position, { key: position.vehicleId })
-      .catch((err: unknown) => {
+      .then(settle, (err: unknown) => {
         publishErrors++;
         if (publishErrors <= 5 || publishErrors % 1000 === 0)
           log.error({ err, publishErrors }, 'publishing a position failed');
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+        settle();
+      });
   };
+
+  // One counter and one continuation per message (not a Set of promise chains): this is the hot path.
+  const settle = () => {
+    inFlight--;
+    if (inFlight === 0 && drained.length > 0) for (const resolve of drained.splice(0)) resolve();
+  };
+  const whenDrained = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => drained.push(r)));
 
   const scheduleReconnect = () => {
     if (stopping || retry || !client) return;
@@ -175,12 +183,10 @@ export function buildFeed(options: FeedOptions): Feed {
       client = undefined;
       if (c) await c.endAsync(true);
       connected = false;
-      await Promise.allSettled([...inFlight]);
+      await whenDrained();
       log.info({ received, accepted, duplicates: dropped, outOfOrder: late }, 'feed stopped');
     },
-    async flush() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    flush: whenDrained,
     stats() {
       const byReason: Partial<Record<HfpRejectReason, number>> = {};
       for (const reason of HFP_REJECT_REASONS) if (rejected[reason]) byReason[reason] = rejected[reason];

@@ -9,7 +9,7 @@ import { helsinkiTime } from './local-time.ts';
 import type { Network } from './network.ts';
 import { DEFAULT_QUIRKS, type QuirkRates } from './quirks.ts';
 import { createRandom, type Random } from './random.ts';
-import { buildRunPath, type RunPath, SimVehicle, type VehicleMessage } from './vehicle.ts';
+import { buildRunPath, type Journey, type RunPath, SimVehicle, type VehicleMessage } from './vehicle.ts';
 
 /** One MQTT message to publish. */
 export interface SimMessage {
@@ -44,9 +44,12 @@ interface Extra {
   /** Per-vehicle quirk randomness: output per vehicle does not depend on how time is sliced. */
   readonly q: Random;
   lastGeo: [number, number] | null;
-  lastKey: string;
+  lastJourney: JourneyFields | null | undefined;
   backlogUntil: number;
   held: SimMessage[];
+  jf: JourneyFields | null;
+  jfJourney: Journey | null;
+  jfRun: RunPath | null;
 }
 
 export interface Fleet {
@@ -134,7 +137,16 @@ export function createFleet(options: FleetOptions): Fleet {
         v.placeAtDistance();
       } else v.placeMidJourney(start);
       vehicles.push(v);
-      extras.push({ q: qrng, lastGeo: null, lastKey: '', backlogUntil: 0, held: [] });
+      extras.push({
+        q: qrng,
+        lastGeo: null,
+        lastJourney: undefined,
+        backlogUntil: 0,
+        held: [],
+        jf: null,
+        jfJourney: null,
+        jfRun: null,
+      });
     }
   });
 
@@ -146,10 +158,15 @@ export function createFleet(options: FleetOptions): Fleet {
   let malformed = 0;
   const backlogPerTick = quirks.backlogPerVehicleHour / 3600;
 
-  const journeyFields = (v: SimVehicle): JourneyFields | null => {
+  const journeyFields = (v: SimVehicle, x: Extra): JourneyFields | null => {
     const j = v.journey;
     if (!j) return null;
-    return {
+    const nextStop = v.topicNextStop();
+    // Reused while the journey and next stop stay the same: the formatter caches per object.
+    if (x.jf && x.jfJourney === j && x.jf.nextStop === nextStop && x.jfRun === v.run) return x.jf;
+    x.jfJourney = j;
+    x.jfRun = v.run;
+    x.jf = {
       routeId: v.run.route.routeId,
       desi: v.run.route.line,
       direction: v.run.dir.direction,
@@ -158,9 +175,10 @@ export function createFleet(options: FleetOptions): Fleet {
       oday: j.oday,
       jrn: j.jrn,
       lineNumber: v.run.route.lineNumber,
-      nextStop: v.topicNextStop(),
+      nextStop,
       temporal: 'ongoing',
     };
+    return x.jf;
   };
 
   const corrupt = (m: SimMessage, qrng: Random): SimMessage => {
@@ -190,11 +208,11 @@ export function createFleet(options: FleetOptions): Fleet {
         droppedPositions++;
         return;
       }
-      const j = journeyFields(v);
+      const j = journeyFields(v, x);
       const geo: [number, number] = [v.lat, v.lon];
-      const key = j ? `${j.jrn}/${j.nextStop}` : 'deadrun';
-      const level = key !== x.lastKey ? 0 : hfpGeohashLevel(x.lastGeo, geo);
-      x.lastKey = key;
+      // Level 0 when the journey or the next stop changed (a new fields object), as HSL does.
+      const level = j !== x.lastJourney ? 0 : hfpGeohashLevel(x.lastGeo, geo);
+      x.lastJourney = j;
       x.lastGeo = geo;
       const fields: MessageFields = {
         event: vm.event,
@@ -213,8 +231,8 @@ export function createFleet(options: FleetOptions): Fleet {
         lastRoute: v.lastRoute,
         occu: v.occu,
         geohashLevel: level,
-        ...(vm.scheduled !== undefined ? { scheduled: vm.scheduled } : {}),
-        ...(vm.block !== undefined ? { block: vm.block } : {}),
+        scheduled: vm.scheduled,
+        block: vm.block,
       };
       byEvent[vm.event] = (byEvent[vm.event] ?? 0) + 1;
       let m: SimMessage = {

@@ -100,15 +100,34 @@ export function formatTopic(v: VehicleFields, j: JourneyFields | null, m: Messag
   );
 }
 
+/** The payload's journey fields change once per journey: formatted once and reused (hot path). */
+const parts = new WeakMap<JourneyFields, { head: string; mid: string }>();
+
+function journeyParts(v: VehicleFields, j: JourneyFields): { head: string; mid: string } {
+  let p = parts.get(j);
+  if (!p) {
+    p = {
+      head: `{"desi":${str(j.desi)},"dir":"${j.direction}","oper":${v.oper},"veh":${v.veh},"tst":"`,
+      mid: `"oday":${str(j.oday)},"jrn":${j.jrn},"line":${j.lineNumber},"start":${str(j.start)},"loc":"`,
+    };
+    parts.set(j, p);
+  }
+  return p;
+}
+
 export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
   const tst = new Date(m.time).toISOString();
   const tsi = Math.floor(m.time / 1000);
+  const p = j
+    ? journeyParts(v, j)
+    : {
+        head: `{"desi":null,"dir":null,"oper":null,"veh":${v.veh},"tst":"`,
+        mid: `"oday":null,"jrn":null,"line":null,"start":null,"loc":"`,
+      };
   let body =
-    `{"desi":${str(j?.desi ?? null)},"dir":${str(j ? String(j.direction) : null)},"oper":${j ? v.oper : 'null'},` +
-    `"veh":${v.veh},"tst":"${tst}","tsi":${tsi},"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},` +
+    `${p.head}${tst}","tsi":${tsi},"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},` +
     `"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},"acc":${m.acc.toFixed(2)},"dl":${num(m.dl, 0)},` +
-    `"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},"oday":${str(j?.oday ?? null)},"jrn":${j ? j.jrn : 'null'},` +
-    `"line":${j ? j.lineNumber : 'null'},"start":${str(j?.start ?? null)},"loc":"${m.loc}",` +
+    `"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},${p.mid}${m.loc}",` +
     `"stop":${stopField(m.stop)},"route":${str(j?.routeId ?? m.lastRoute)},"occu":${m.occu}`;
   if (m.scheduled !== undefined) {
     const t = minuteIso(m.scheduled);

@@ -166,6 +166,24 @@ describe('gateway: websocket fan-out', () => {
     await waitUntil(() => h!.gateway.stats().clients === 1, 'the old client to be gone');
   });
 
+  it('gateway: geofence notifications reach every client', async () => {
+    h = await startHarness();
+    const a = await connect(h.url);
+    const b = await connect(h.url);
+    const event = {
+      kind: 'enter' as const,
+      geofenceId: 'kallio',
+      geofenceName: 'Kallio',
+      vehicleId: '0022/01216',
+      operatorId: '0022',
+      line: '64',
+      time: 5,
+    };
+    h.gateway.broadcast({ type: 'geofence', event });
+    expect((await a.waitFor('geofence')).event).toEqual(event);
+    expect((await b.waitFor('geofence')).event).toEqual(event);
+  });
+
   it('gateway: bad messages get an error, not a disconnect', async () => {
     h = await startHarness();
     const c = await connect(h.url);

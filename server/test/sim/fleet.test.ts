@@ -9,7 +9,8 @@ import { miniNetwork } from './mini-network.ts';
 const START = Date.parse('2026-11-27T06:30:00Z');
 const net = network();
 
-function run(
+/** Advances in slices, yielding between them so the test worker stays responsive on a busy machine. */
+async function run(
   vehicles: number,
   seconds: number,
   opts: { seed?: number; quirks?: typeof NO_QUIRKS; slices?: number; network?: Network } = {},
@@ -22,8 +23,11 @@ function run(
     quirks: opts.quirks ?? NO_QUIRKS,
   });
   const out: SimMessage[] = [];
-  const slices = opts.slices ?? 1;
-  for (let i = 1; i <= slices; i++) fleet.advance(START + (seconds * 1000 * i) / slices, (m) => out.push(m));
+  const slices = Math.max(opts.slices ?? 1, Math.ceil((vehicles * seconds) / 5000));
+  for (let i = 1; i <= slices; i++) {
+    fleet.advance(START + Math.round((seconds * 1000 * i) / slices), (m) => out.push(m));
+    await new Promise((r) => setImmediate(r));
+  }
   return { fleet, out };
 }
 
@@ -44,17 +48,17 @@ function parsed(m: SimMessage): VehiclePosition {
 }
 
 describe('sim fleet', () => {
-  it('sim: the same seed gives the same messages, however time is sliced', () => {
-    const a = run(30, 120, { seed: 3, quirks: quirkRates({}) });
-    const b = run(30, 120, { seed: 3, quirks: quirkRates({}), slices: 37 });
-    const c = run(30, 120, { seed: 4, quirks: quirkRates({}) });
+  it('sim: the same seed gives the same messages, however time is sliced', async () => {
+    const a = await run(30, 120, { seed: 3, quirks: quirkRates({}) });
+    const b = await run(30, 120, { seed: 3, quirks: quirkRates({}), slices: 37 });
+    const c = await run(30, 120, { seed: 4, quirks: quirkRates({}) });
     const key = (m: SimMessage) => `${m.vehicleId} ${m.sentAt} ${m.topic} ${m.payload}`;
     expect(b.out.map(key).sort()).toEqual(a.out.map(key).sort());
     expect(c.out.map(key).sort()).not.toEqual(a.out.map(key).sort());
   });
 
-  it('sim: every vehicle sends one VP a second at its own sub-second phase, and all messages parse', () => {
-    const { fleet, out } = run(200, 60);
+  it('sim: every vehicle sends one VP a second at its own sub-second phase, and all messages parse', async () => {
+    const { fleet, out } = await run(200, 60);
     expect(fleet.size).toBe(200);
     const phases = new Set<number>();
     for (const [, list] of byVehicle(out)) {
@@ -69,8 +73,8 @@ describe('sim fleet', () => {
     for (const m of out) parsed(m);
   });
 
-  it('sim: vehicles move like buses and trams: speeds, acceleration, headings from the path', () => {
-    const { out } = run(100, 300);
+  it('sim: vehicles move like buses and trams: speeds, acceleration, headings from the path', async () => {
+    const { out } = await run(100, 300);
     let maxBus = 0;
     let maxTram = 0;
     let maxAcc = 0;
@@ -99,8 +103,8 @@ describe('sim fleet', () => {
     expect(moving).toBeGreaterThan(vps * 0.3);
   });
 
-  it('sim: stops: DUE, ARR, ARS, DOO 10-30 s, DOC, PDE, DEP in order, next stop moves on at DEP with geohash level 0', () => {
-    const { out } = run(60, 900);
+  it('sim: stops: DUE, ARR, ARS, DOO 10-30 s, DOC, PDE, DEP in order, next stop moves on at DEP with geohash level 0', async () => {
+    const { out } = await run(60, 900);
     let checked = 0;
     for (const [, list] of byVehicle(out)) {
       const events = list.map((m) => ({ m, p: parsed(m) }));
@@ -129,8 +133,8 @@ describe('sim fleet', () => {
     expect(checked).toBeGreaterThan(20);
   });
 
-  it('sim: journeys end with VJOUT, run dead, and sign in to the next journey with VJA', () => {
-    const { out } = run(10, 3600, { network: miniNetwork() });
+  it('sim: journeys end with VJOUT, run dead, and sign in to the next journey with VJA', async () => {
+    const { out } = await run(10, 3600, { network: miniNetwork() });
     let cycles = 0;
     for (const [, list] of byVehicle(out)) {
       // Parse only the events (and the first deadrun VP): VPs are most of the volume.
@@ -155,9 +159,9 @@ describe('sim fleet', () => {
     expect(cycles).toBeGreaterThan(5);
   });
 
-  it('sim: quirks at their default rates: missing VPs, duplicates, late backlogs, skewed clocks', () => {
+  it('sim: quirks at their default rates: missing VPs, duplicates, late backlogs, skewed clocks', async () => {
     const quirks = quirkRates({ backlogPerVehicleHour: 12 });
-    const { fleet, out } = run(200, 300, { quirks });
+    const { fleet, out } = await run(200, 300, { quirks });
     const s = fleet.stats();
     const vps = s.byEvent.VP ?? 0;
     expect(s.droppedPositions / vps).toBeGreaterThan(0.02);
@@ -188,10 +192,10 @@ describe('sim fleet', () => {
     expect(repeats).toBeGreaterThan(s.duplicates * 0.9);
   });
 
-  it('sim: malformed payloads are opt-in and rejected by the parser', () => {
-    const clean = run(50, 60, { quirks: quirkRates({}) });
+  it('sim: malformed payloads are opt-in and rejected by the parser', async () => {
+    const clean = await run(50, 60, { quirks: quirkRates({}) });
     expect(clean.out.every((m) => parseHfp(m.topic, m.payload).ok)).toBe(true);
-    const broken = run(50, 60, { quirks: { ...NO_QUIRKS, malformed: 0.05 } });
+    const broken = await run(50, 60, { quirks: { ...NO_QUIRKS, malformed: 0.05 } });
     const rejected = broken.out.filter((m) => !parseHfp(m.topic, m.payload).ok).length;
     expect(rejected).toBe(broken.fleet.stats().malformed);
     expect(rejected).toBeGreaterThan(50 * 60 * 0.02);

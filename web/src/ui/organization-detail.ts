@@ -23,7 +23,11 @@ export function parseOrganizationDetail(body: unknown): ZoneVehicles[] {
     const geofence = record(zone.geofence);
     const id = String(zone.id ?? geofence?.id ?? '');
     const name = String(zone.name ?? geofence?.name ?? id);
-    const raw = Array.isArray(zone.vehicles) ? zone.vehicles : Array.isArray(zone.vehicleIds) ? zone.vehicleIds : [];
+    const raw = Array.isArray(zone.vehicles)
+      ? zone.vehicles
+      : Array.isArray(zone.vehicleIds)
+        ? zone.vehicleIds
+        : [];
     const vehicles = raw.flatMap((v) => {
       if (typeof v === 'string') return [{ vehicleId: v, line: null }];
       const r = record(v);

@@ -46,6 +46,8 @@ export function runHandler<T>(
         timer = undefined;
         resolve({ ok: false, error: new HandlerTimeoutError(policy.handlerTimeoutMs) });
       }, policy.handlerTimeoutMs);
+      // The watchdog alone must not keep a process alive that is otherwise done.
+      timer.unref?.();
     }
     running.then(
       () => {

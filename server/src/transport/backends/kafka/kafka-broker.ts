@@ -70,6 +70,7 @@ class KafkaBroker implements Broker {
   readonly #batcher: ProduceBatcher<KafkaRecord>;
   readonly #status = new StatusEmitter();
   readonly #subs = new Set<KafkaSubscription<unknown>>();
+  readonly #validTopics = new Set<string>();
   /** Publishes not yet handed to the batcher (waiting for their topic): close() waits for them too. */
   readonly #starting = new Set<Promise<unknown>>();
   /** Subscriptions being set up: closing waits for them, then closes them. */
@@ -111,6 +112,7 @@ class KafkaBroker implements Broker {
         lingerMs: options.lingerMs,
         maxBatchMessages: options.maxBatchMessages,
         maxBatchBytes: options.maxBatchBytes,
+        wrapError: (error, topic) => new PublishError('kafka', topic, error),
       },
     );
   }
@@ -182,40 +184,52 @@ class KafkaBroker implements Broker {
     this.#status.set({ type: 'connected' });
   }
 
-  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
-    if (this.#closing) throw new BrokerClosedError(`kafka publish to "${topic}"`);
-    return this.#track(this.#send(topic, value, options));
+  publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) return Promise.reject(new BrokerClosedError(`kafka publish to "${topic}"`));
+    return this.#send(topic, value, options);
   }
 
-  /** publish() without the closing check: dead letters of draining subscriptions still go out. */
-  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+  /**
+   * publish() without the closing check: dead letters of draining subscriptions still go out. Once
+   * connected and the topic is known, the message is queued synchronously (the hot path: one
+   * promise per publish); otherwise it waits for the connection and the topic, tracked so close()
+   * waits for it too.
+   */
+  #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    let record: KafkaRecord;
+    let bytes: number;
     try {
-      assertKafkaTopic(topic);
+      if (!this.#validTopics.has(topic)) {
+        assertKafkaTopic(topic);
+        this.#validTopics.add(topic);
+      }
+      const codec: Codec = options.codec ?? this.#o.codec ?? jsonCodec;
+      let raw = codec.encode(value);
+      // The record holds `raw` until it is sent: copy bytes the caller handed in (rawCodec), so it
+      // may reuse its buffer once publish() resolves.
+      if ((raw as unknown) === value) raw = raw.slice();
+      bytes = raw.byteLength;
+      record = toKafkaRecord(raw, buildPublishHeaders(codec, options.headers), options.key);
     } catch (error) {
-      throw new PublishError('kafka', topic, error);
+      return Promise.reject(new PublishError('kafka', topic, error));
     }
-    const codec: Codec = options.codec ?? this.#o.codec ?? jsonCodec;
-    let raw: Uint8Array;
-    try {
-      raw = codec.encode(value);
-    } catch (cause) {
-      throw new PublishError('kafka', topic, cause);
-    }
-    const headers = buildPublishHeaders(codec, options.headers);
-    // The record holds a view of `raw` until it is sent; copy so the caller may reuse its buffer.
-    const record = toKafkaRecord(raw.slice(), headers, options.key);
+    if (this.#status.status.type !== 'idle' && this.#admin.isKnown(topic))
+      return this.#enqueue(topic, record, bytes);
+    return this.#track(this.#prepareThenEnqueue(topic, record, bytes));
+  }
+
+  async #prepareThenEnqueue(topic: string, record: KafkaRecord, bytes: number): Promise<void> {
     try {
       await (this.#connecting ?? this.connect());
       await this.#admin.ensureTopic(topic);
     } catch (error) {
       throw new PublishError('kafka', topic, error);
     }
-    const sent = this.#batcher.add(topic, record, raw.byteLength);
-    try {
-      await sent;
-    } catch (error) {
-      throw new PublishError('kafka', topic, error);
-    }
+    return this.#enqueue(topic, record, bytes);
+  }
+
+  #enqueue(topic: string, record: KafkaRecord, bytes: number): Promise<void> {
+    return this.#batcher.add(topic, record, bytes); // rejects with PublishError (wrapError)
   }
 
   #track<R>(work: Promise<R>): Promise<R> {

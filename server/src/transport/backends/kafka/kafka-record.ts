@@ -7,19 +7,16 @@ import type { Headers } from '../../internal.ts';
 
 /** A produce record for our headers / key / bytes. */
 export function toKafkaRecord(raw: Uint8Array, headers: Headers, key: string | undefined): KafkaOutMessage {
-  const out: IHeaders = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = value;
   return {
     key: key ?? null,
     value: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
-    headers: out,
+    // String values are valid kafkajs headers as they are (encoded as UTF-8 on the wire).
+    headers: headers as IHeaders,
   };
 }
 
-const decoder = new TextDecoder();
-
 function text(value: Buffer | string): string {
-  return typeof value === 'string' ? value : decoder.decode(value);
+  return typeof value === 'string' ? value : value.toString('utf8');
 }
 
 /**

@@ -194,6 +194,10 @@ export class KafkaSubscription<T> implements Subscription {
     const { batch } = payload;
     const control: BatchControl = { stop: this.#closing !== undefined, abort: new AbortController() };
     this.#batches.add(control);
+    const stop = () => {
+      control.stop = true;
+      control.abort.abort();
+    };
     // Long handlers must not cost us our group membership; a failed heartbeat means a rebalance (or
     // a lost coordinator): stop starting messages, finish the running ones, give the partition back.
     // Progress is committed on the same beat, so a long batch does not hold finished work hostage.
@@ -201,12 +205,29 @@ export class KafkaSubscription<T> implements Subscription {
       payload
         .heartbeat()
         .then(() => payload.commitOffsetsIfNecessary())
-        .catch(() => {
-          control.stop = true;
-          control.abort.abort();
-        });
+        .catch(() => stop());
     }, this.#deps.options.heartbeatIntervalMs);
+    let lastCommitCheck = Date.now();
+    const resolve = (offset: string): Promise<void> | undefined => {
+      payload.resolveOffset(offset);
+      // kafkajs commits once autoCommitInterval has passed; asking a few times a second is enough.
+      // A failure means we lost the group generation: stop as on a failed heartbeat.
+      const now = Date.now();
+      if (now - lastCommitCheck < 100) return undefined;
+      lastCommitCheck = now;
+      return payload.commitOffsetsIfNecessary().catch(stop);
+    };
     try {
+      if (this.#deps.maxInFlight === 1) {
+        // One at a time: no scheduler needed, and nothing runs past a message left for redelivery.
+        for (const km of batch.messages) {
+          if (control.stop || !this.#isActive()) break;
+          if (!(await this.#deliver(batch, km, control.abort.signal))) break;
+          const committing = resolve(km.offset);
+          if (committing) await committing;
+        }
+        return;
+      }
       const results = batch.messages.map((m) => this.#schedule(batch, m, control));
       let resolving = true;
       for (let i = 0; i < results.length; i++) {
@@ -216,13 +237,8 @@ export class KafkaSubscription<T> implements Subscription {
           resolving = false; // later offsets wait for this one: they will be fetched again
           continue;
         }
-        payload.resolveOffset(batch.messages[i]!.offset);
-        // Commits once autoCommitInterval has passed. A failure means we lost the group generation:
-        // stop like on a failed heartbeat (the running handlers still finish before we return).
-        await payload.commitOffsetsIfNecessary().catch(() => {
-          control.stop = true;
-          control.abort.abort();
-        });
+        const committing = resolve(batch.messages[i]!.offset);
+        if (committing) await committing;
       }
     } finally {
       clearInterval(beat);

@@ -26,6 +26,8 @@ export interface ProduceBatcherOptions {
   readonly maxBatchMessages: number;
   /** A request is closed once it holds this many payload bytes (a bigger single message goes alone). */
   readonly maxBatchBytes: number;
+  /** What a publish of `topic` rejects with when its request failed (default: the request's error). */
+  readonly wrapError?: (error: unknown, topic: string) => unknown;
 }
 
 export class ProduceBatcher<R> {
@@ -97,7 +99,8 @@ export class ProduceBatcher<R> {
         for (const p of taken) p.resolve();
       },
       (error: unknown) => {
-        for (const p of taken) p.reject(error);
+        const wrap = this.#options.wrapError;
+        for (const p of taken) p.reject(wrap ? wrap(error, p.topic) : error);
       },
     );
     void this.#inFlight.then(() => {

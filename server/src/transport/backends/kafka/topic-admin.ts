@@ -18,10 +18,17 @@ export class TopicAdmin {
   readonly #options: TopicAdminOptions;
   /** Topics known to exist (or being created): concurrent first publishes share one creation. */
   readonly #ensured = new Map<string, Promise<void>>();
+  /** Topics whose creation (or existence) is confirmed. */
+  readonly #known = new Set<string>();
 
   constructor(admin: Admin, options: TopicAdminOptions) {
     this.#admin = admin;
     this.#options = options;
+  }
+
+  /** True once ensureTopic(topic) has succeeded: publishes may skip the wait. */
+  isKnown(topic: string): boolean {
+    return this.#known.has(topic);
   }
 
   /** Creates `topic` unless it exists (an existing topic keeps its partition count). */
@@ -41,6 +48,7 @@ export class TopicAdmin {
           waitForLeaders: true,
         })
         .then((created) => {
+          this.#known.add(topic);
           if (created)
             this.#options.logger.debug(
               { topic, partitions: this.#options.partitions },

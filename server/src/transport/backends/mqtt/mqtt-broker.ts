@@ -60,6 +60,8 @@ class MqttBroker implements Broker {
   private readonly registry = new WireRegistry();
   private readonly subs = new Set<MqttSubscription>();
   private readonly pending: PendingPublishes;
+  /** Messages that arrived for no live subscription (counted, logged at debug). */
+  unrouted = 0;
   /** Validated publish topics -> wire topics, and wire topics -> portable ones (mapping per message is waste). */
   private readonly publishTopics = new Map<string, string>();
   private readonly receivedTopics = new Map<string, string>();
@@ -113,8 +115,8 @@ class MqttBroker implements Broker {
     return this.connecting;
   }
 
-  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
-    if (this.closing) throw new BrokerClosedError(`mqtt publish to "${topic}"`);
+  publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+    if (this.closing) return Promise.reject(new BrokerClosedError(`mqtt publish to "${topic}"`));
     return this.send(topic, value, options);
   }
 
@@ -254,6 +256,15 @@ class MqttBroker implements Broker {
       native: packet,
     };
     const targets = this.registry.route(props.subscriptionIdentifier, key);
+    if (targets.length === 0) {
+      // A subscription closed while the message was on its way, or a server that sent no identifier.
+      this.unrouted++;
+      this.o.logger.debug(
+        { topic: packet.topic, unrouted: this.unrouted },
+        'mqtt: message matched no live subscription',
+      );
+      return undefined;
+    }
     for (const t of targets) t.offer(incoming);
     // Only a full subscription makes the next packet wait; otherwise reading continues at once.
     const full = targets.filter((t) => t.scheduler.size >= this.o.maxBuffered);

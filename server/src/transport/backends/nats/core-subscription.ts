@@ -22,7 +22,6 @@ export class CoreSubscription<T> implements Subscription {
   #sub: NatsSubscription | undefined;
   #closing = false;
   #closeDone: Promise<void> | undefined;
-  #loopDone: Promise<Error | undefined> = Promise.resolve(undefined);
   #resolveClosed!: (error: Error | undefined) => void;
 
   constructor(ctx: SubscriptionContext<T>, nc: NatsConnection) {
@@ -40,13 +39,26 @@ export class CoreSubscription<T> implements Subscription {
 
   /** Resolves once the server has registered the subscription (so a publish right after reaches it). */
   async start(): Promise<void> {
-    this.#sub = this.#nc.subscribe(this.topic, this.group === undefined ? {} : { queue: this.group });
-    this.#loopDone = this.#loop(this.#sub);
-    void this.#loopDone.then(async (error) => {
+    // A callback, not the async iterator: each message goes straight to the scheduler (core NATS
+    // has no flow control either way; what waits, waits in the scheduler's queue).
+    const sub = this.#nc.subscribe(this.topic, {
+      ...(this.group === undefined ? {} : { queue: this.group }),
+      callback: (error, m) => {
+        if (error) {
+          this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: subscription error');
+          return;
+        }
+        void this.#scheduler.run(keyOf(m.headers), () => this.#process(m));
+      },
+    });
+    this.#sub = sub;
+    void sub.closed.then(async (ended) => {
+      // Ended without close(): the connection closed for good, or the server refused the subject.
       if (!this.#closing) {
         this.#closing = true;
+        this.#abort.abort();
         await this.#scheduler.onIdle();
-        this.#resolveClosed(error);
+        this.#resolveClosed(ended instanceof Error ? ended : undefined);
       }
     });
     await this.#nc.flush();
@@ -63,24 +75,8 @@ export class CoreSubscription<T> implements Subscription {
     this.#abort.abort();
     // drain: the server stops sending, and what already arrived is still handled (nothing else has it).
     await this.#sub?.drain().catch(() => this.#sub?.unsubscribe());
-    const error = await this.#loopDone;
     await this.#scheduler.onIdle();
-    if (!wasClosing) this.#resolveClosed(error);
-  }
-
-  async #loop(sub: NatsSubscription): Promise<Error | undefined> {
-    const limit = this.#ctx.maxInFlight * 2;
-    try {
-      for await (const m of sub) {
-        const key = keyOf(m.headers);
-        void this.#scheduler.run(key, () => this.#process(m));
-        await this.#scheduler.whenBelow(limit);
-      }
-      return undefined;
-    } catch (error) {
-      this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: subscription failed');
-      return toError(error);
-    }
+    if (!wasClosing) this.#resolveClosed(undefined);
   }
 
   async #process(m: Msg): Promise<void> {

@@ -56,6 +56,7 @@ export class NatsBroker implements Broker {
   readonly #subscriptions = new Set<Subscription>();
   /** Publishes awaiting their ack: close() lets them finish before draining the connection. */
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #publishable = new Set<string>();
   /** Aborted by close(): publish retries stop waiting. */
   readonly #stopped = new AbortController();
   #connecting: Promise<Connected> | undefined;
@@ -82,9 +83,14 @@ export class NatsBroker implements Broker {
   }
 
   async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
-    const problem =
-      subjectProblem(topic) ?? (isPattern(topic) ? `cannot publish to pattern "${topic}"` : undefined);
-    if (problem) throw new InvalidOptionError(`nats: ${problem}`);
+    if (!this.#publishable.has(topic)) {
+      const problem =
+        subjectProblem(topic) ?? (isPattern(topic) ? `cannot publish to pattern "${topic}"` : undefined);
+      if (problem) throw new InvalidOptionError(`nats: ${problem}`);
+      // Topics repeat: validate each once (bounded, so random topics cannot grow it without limit).
+      if (this.#publishable.size >= 10_000) this.#publishable.clear();
+      this.#publishable.add(topic);
+    }
     const sending = this.#ensureConnected('publish').then((connected) =>
       this.#send(connected, topic, value, options),
     );

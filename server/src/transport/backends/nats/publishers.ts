@@ -2,7 +2,7 @@
  * How a publish is "taken" per mode. JetStream: the stream's PubAck; retried on transient failures
  * (server restarting, JetStream not ready) with the same Nats-Msg-Id, so a retry that raced a lost
  * ack is dropped by the server as a duplicate. Core: a PING/PONG round trip after the message
- * (nc.flush), shared by every publish issued in the same tick.
+ * (nc.flush), shared by every publish issued before it is sent.
  */
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
@@ -69,12 +69,24 @@ export class CorePublisher implements Publisher {
     await this.#flush();
   }
 
-  /** One flush covers every publish made before it was sent: join the one not yet sent. */
+  /**
+   * One flush covers every publish made before it was sent: join the one not yet sent. It is sent
+   * from a microtask, so every publish issued in the same turn (and in the continuations that run
+   * before that microtask) shares it without waiting for the next event-loop turn.
+   */
   #flush(): Promise<void> {
-    this.#nextFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.#nextFlush = undefined;
-      return this.#nc.flush();
-    });
+    if (!this.#nextFlush) {
+      this.#nextFlush = new Promise<void>((resolve, reject) => {
+        queueMicrotask(() => {
+          this.#nextFlush = undefined;
+          try {
+            this.#nc.flush().then(resolve, reject);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+    }
     return this.#nextFlush;
   }
 }

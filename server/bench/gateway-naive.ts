@@ -12,6 +12,7 @@ export function buildNaiveGateway(server: HttpServer, capBytes = 1 << 20) {
   const clients = new Map<WebSocket, BBox | undefined>();
   let sent = 0;
   let dropped = 0;
+  let bytes = 0;
   wss.on('connection', (ws) => {
     clients.set(ws, undefined);
     ws.on('message', (data) => {
@@ -31,12 +32,14 @@ export function buildNaiveGateway(server: HttpServer, capBytes = 1 << 20) {
         }
         ws.send(frame);
         sent++;
+        bytes += frame.length;
       }
     },
-    stats: () => ({ sent, dropped, clients: clients.size }),
-    close: () => new Promise<void>((resolve) => {
-      for (const ws of clients.keys()) ws.terminate();
-      wss.close(() => resolve());
-    }),
+    stats: () => ({ sent, dropped, bytes, clients: clients.size }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of clients.keys()) ws.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }
