@@ -10,6 +10,6 @@ RUN npx -y pnpm@12.4.2 install --frozen-lockfile
 COPY . .
 RUN npx -y pnpm@12.4.2 --filter @realtimemap/web build
 ENV NODE_ENV=production
-EXPOSE 3000
-ENTRYPOINT ["npx", "-y", "pnpm@12.4.2", "--filter", "@realtimemap/server", "exec", "tsx", "src/cli/main.ts"]
+EXPOSE 8080
+ENTRYPOINT ["server/node_modules/.bin/tsx", "server/src/cli/main.ts"]
 CMD ["start"]

@@ -11,7 +11,9 @@ if (!existsSync(file)) {
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 // A file that failed to load counts as a failure even though it ran no test.
-const brokenFiles = (r.testResults ?? []).filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+const brokenFiles = (r.testResults ?? []).filter(
+  (t) => t.status === 'failed' && t.assertionResults.length === 0,
+).length;
 const failed = (r.numFailedTests ?? 0) + brokenFiles;
 console.log(`${r.numPassedTests ?? 0} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

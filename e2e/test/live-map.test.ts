@@ -47,7 +47,7 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
       });
       await new Promise((ok) => build.once('exit', ok));
     }
-    [server, browser] = await Promise.all([startServer({ vehicles: 300, seed: 7 }), launchChromium()]);
+    [server, browser] = await Promise.all([startServer({ vehicles: 200, seed: 7 }), launchChromium()]);
     console.log(`e2e evidence (screenshots, console logs): ${EVIDENCE_DIR}`);
   });
 
@@ -358,7 +358,7 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
       .poll(() => s.page.getByTestId('connection-state').textContent(), { timeout: 15_000 })
       .toMatch(/reconnect|offline|disconnect/i);
     await s.screenshot('7-disconnected');
-    server = await startServer({ port, mqttPort, vehicles: 300, seed: 7 });
+    server = await startServer({ port, mqttPort, vehicles: 200, seed: 7 });
     await expect
       .poll(() => s.page.getByTestId('connection-state').textContent(), { timeout: 60_000 })
       .toMatch(/^connected/i);

@@ -17,6 +17,8 @@ import { compare, type PipeFactory } from './support/throughput.ts';
 type Payload = { seq: number; sentAt: number };
 const URL = '127.0.0.1:4222';
 const PREFIX = `rtmbench_${process.pid}`;
+/** `BENCH_ONLY=jetstream|core` runs one half. */
+const ONLY = process.env.BENCH_ONLY;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -125,43 +127,47 @@ if (!(await canConnect(4222))) {
 } else {
   const js = { messages: 3_000, warmup: 500, window: 256, rounds: 3, timeoutMs: 60_000 };
   const ours = { name: 'nats broker (jetstream)', factory: brokerPipe({}) };
-  await compare(
-    'nats jetstream: publish -> handler (vs bare raw)',
-    ours,
-    {
-      name: 'raw js.publish + consume',
-      factory: rawJetStream(false),
-    },
-    js,
-  );
-  await compare(
-    'nats jetstream: publish -> handler (vs raw sending the same headers)',
-    ours,
-    {
-      name: 'raw js.publish + consume, same headers',
-      factory: rawJetStream(true),
-    },
-    js,
-  );
+  if (ONLY !== 'core') {
+    await compare(
+      'nats jetstream: publish -> handler (vs bare raw)',
+      ours,
+      {
+        name: 'raw js.publish + consume',
+        factory: rawJetStream(false),
+      },
+      js,
+    );
+    await compare(
+      'nats jetstream: publish -> handler (vs raw sending the same headers)',
+      ours,
+      {
+        name: 'raw js.publish + consume, same headers',
+        factory: rawJetStream(true),
+      },
+      js,
+    );
+  }
   const core = { messages: 10_000, warmup: 1_000, window: 256, rounds: 3, timeoutMs: 60_000 };
   const oursCore = { name: 'nats broker (core)', factory: brokerPipe({ mode: 'core' }) };
-  await compare(
-    'nats core: publish -> handler (vs bare raw)',
-    oursCore,
-    {
-      name: 'raw nc.publish + flush, subscribe',
-      factory: rawCore(false),
-    },
-    core,
-  );
-  await compare(
-    'nats core: publish -> handler (vs raw sending the same headers)',
-    oursCore,
-    {
-      name: 'raw core, same headers',
-      factory: rawCore(true),
-    },
-    core,
-  );
+  if (ONLY !== 'jetstream') {
+    await compare(
+      'nats core: publish -> handler (vs bare raw)',
+      oursCore,
+      {
+        name: 'raw nc.publish + flush, subscribe',
+        factory: rawCore(false),
+      },
+      core,
+    );
+    await compare(
+      'nats core: publish -> handler (vs raw sending the same headers)',
+      oursCore,
+      {
+        name: 'raw core, same headers',
+        factory: rawCore(true),
+      },
+      core,
+    );
+  }
   await deleteStreams();
 }

@@ -140,6 +140,8 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
     ws.send(JSON.stringify({ type: 'snapshot', vehicles: city.vehicles }));
     timers.push(setInterval(() => ws.send(JSON.stringify({ type: 'batch', updates: city.tick() })), 1_000));
   });
+  // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it too.
+  await page.addInitScript('window.__name = (f) => f;');
   await page.goto(url);
   await page.waitForFunction(() => window.__realtimemap?.ready() === true, null, { timeout: 120_000 });
   if (mode === 'ours') {

@@ -8,17 +8,13 @@ import type { Logger } from 'pino';
 import { DEFAULT_TOPIC_FILTER, feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed, type Feed } from '../feed/index.ts';
-import {
-  buildSimulator,
-  network as simNetwork,
-  networkGeoJson as simNetworkGeoJson,
-  startEmbeddedBroker,
-} from '../sim/index.ts';
+import { buildSimulator, networkGeoJson as simNetworkGeoJson, startEmbeddedBroker } from '../sim/index.ts';
 import { createMemoryBroker } from '../transport/backends/memory/index.ts';
 import type { Server } from '../transport/server.ts';
 import { lazyServer } from './lazy-server.ts';
 import { replayServer } from './replay-server.ts';
 import { POSITIONS_TOPIC, type Serving, serveGateway } from './serve-gateway.ts';
+import { simulationNetwork } from './sim-network.ts';
 
 export interface AllInOne {
   readonly servers: readonly Server[];
@@ -36,7 +32,8 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
   let mqttUrl: string | undefined =
     feedSpec.kind === 'live' || feedSpec.kind === 'mqtt' ? feedSpec.url : undefined;
   const embedded = feedSpec.kind === 'sim' || feedSpec.kind === 'replay';
-  const network = feedSpec.kind === 'sim' ? simNetworkGeoJson(simNetwork()) : EMPTY;
+  const simNet = feedSpec.kind === 'sim' ? simulationNetwork(config) : undefined;
+  const network = simNet ? simNetworkGeoJson(simNet) : EMPTY;
   const serving = await serveGateway({
     config,
     logger,
@@ -92,6 +89,7 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
           vehicles: config.simVehicles,
           seed: config.simSeed,
           timeScale: config.simTimeScale,
+          ...(simNet ? { network: simNet } : {}),
           logger: logger.child({ area: 'sim' }),
         }),
       ),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed } from '../feed/index.ts';
-import { buildSimulator, networkGeoJson, network as simNetwork, startEmbeddedBroker } from '../sim/index.ts';
+import { buildSimulator, networkGeoJson, startEmbeddedBroker } from '../sim/index.ts';
 import { type Recording, recordCapture } from '../sim/record.ts';
 import type { Broker } from '../transport/broker.ts';
 import { createBroker } from '../transport/create-broker.ts';
@@ -12,6 +12,7 @@ import { allInOne } from './all-in-one.ts';
 import { lazyServer } from './lazy-server.ts';
 import { replayServer } from './replay-server.ts';
 import { POSITIONS_TOPIC, serveGateway } from './serve-gateway.ts';
+import { simulationNetwork } from './sim-network.ts';
 
 function networkBroker(config: Config, logger: Logger): Promise<Broker> {
   return createBroker({
@@ -55,7 +56,7 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
       const broker = await networkBroker(config, logger);
       const net =
         config.feed.kind === 'sim'
-          ? networkGeoJson(simNetwork())
+          ? networkGeoJson(simulationNetwork(config))
           : { type: 'FeatureCollection' as const, features: [] };
       const serving = await serveGateway({
         config,
@@ -89,6 +90,7 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
           vehicles: config.simVehicles,
           seed: config.simSeed,
           timeScale: config.simTimeScale,
+          network: simulationNetwork(config),
           logger: logger.child({ area: 'sim' }),
         }),
       );

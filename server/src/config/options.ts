@@ -125,6 +125,12 @@ export const OPTIONS = {
     schema: num(0.01, 100, 1),
     description: 'simulated seconds per real second',
   },
+  gtfs: {
+    flag: 'gtfs',
+    env: 'RTM_GTFS',
+    schema: z.string().min(1).optional(),
+    description: 'simulate along the shapes and stop times of a GTFS feed (zip or folder)',
+  },
   mqttUrl: {
     flag: 'mqtt-url',
     env: 'RTM_MQTT_URL',

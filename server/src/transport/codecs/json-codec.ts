@@ -1,6 +1,5 @@
 import type { Codec } from '../codec.ts';
 
-const encoder = new TextEncoder();
 // fatal: invalid UTF-8 is a decode error (-> dead letter), not silently replaced characters.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,7 +11,9 @@ export const jsonCodec: Codec<unknown> = Object.freeze({
   contentType: 'application/json',
   encode(value: unknown): Uint8Array {
     if (value === undefined) return new Uint8Array(0);
-    return encoder.encode(JSON.stringify(value));
+    // Buffer.from beats TextEncoder.encode several-fold on small payloads (measured in the Kafka
+    // bench); a Buffer is a Uint8Array, so the contract holds.
+    return Buffer.from(JSON.stringify(value), 'utf8');
   },
   decode(bytes: Uint8Array): unknown {
     if (bytes.byteLength === 0) return undefined;

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
-import { KeyedScheduler, retryLocally, type Subscription, toError } from '../../internal.ts';
+import { KeyedScheduler, retryLocally, type Subscription } from '../../internal.ts';
 import { readInbound } from './inbound.ts';
 import { keyOf } from './nats-headers.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';

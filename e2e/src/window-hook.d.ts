@@ -1,0 +1,26 @@
+/**
+ * The part of the web app's read-only debug hook (web/src/debug-hook.ts) that the scenarios use,
+ * typed here so e2e does not compile the web app's sources.
+ */
+export {};
+
+interface MapLike {
+  getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
+  getCenter(): { lng: number; lat: number };
+  getZoom(): number;
+  project(lngLat: [number, number]): { x: number; y: number };
+  getCanvas(): HTMLCanvasElement;
+  getSource(id: string): unknown;
+  jumpTo(options: { center: [number, number]; zoom?: number }): void;
+}
+
+declare global {
+  interface Window {
+    __realtimemap?: {
+      readonly map: MapLike | null;
+      ready(): boolean;
+      renderedVehicles(): { id: string; lon: number; lat: number; line: string | null }[];
+      ui(): { selected: string | null; modes: string[] };
+    };
+  }
+}
