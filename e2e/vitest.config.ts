@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // After every other project: a browser, a server and a simulator want the machine's 2 cores to themselves.
+    sequence: { groupOrder: 1 },
   },
 });

@@ -20,7 +20,7 @@ declare global {
       readonly map: MapLike | null;
       ready(): boolean;
       renderedVehicles(): { id: string; lon: number; lat: number; line: string | null }[];
-      ui(): { selected: string | null; modes: string[] };
+      ui(): { selectedId: string | null; following: boolean; modes: string[] };
     };
   }
 }

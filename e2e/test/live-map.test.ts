@@ -129,7 +129,7 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
     const panel = s.page.getByTestId('details-panel');
     await panel.waitFor({ state: 'visible', timeout: 10_000 });
     const selectedId = await waitFor('a selected vehicle', () =>
-      s.page.evaluate(() => window.__realtimemap?.ui().selected ?? undefined),
+      s.page.evaluate(() => window.__realtimemap?.ui().selectedId ?? undefined),
     );
     // Panel and API agree (polled: both follow a live vehicle).
     await waitFor('details panel matching the API', async () => {
@@ -153,7 +153,10 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
       (await trailLength()) >= 2 ? trailLength() : undefined,
     );
     await waitFor('the trail to grow', async () => (await trailLength()) > first, 15_000);
-    await s.page.getByTestId('follow-toggle').click();
+    // Selecting follows by default; make sure follow mode is on whatever the default becomes.
+    const follow = s.page.getByTestId('follow-toggle');
+    if ((await follow.getAttribute('aria-pressed')) !== 'true') await follow.click();
+    await expect.poll(() => follow.getAttribute('aria-pressed')).toBe('true');
     await waitFor(
       'the map centred on the followed vehicle',
       async () => {
