@@ -141,12 +141,13 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
       const doorsOk = v.doorsOpen === null ? true : /open/i.test(doors) === v.doorsOpen;
       return line.includes(v.line ?? '') && Math.abs(kmh - (v.speed ?? 0) * 3.6) <= 8 && doorsOk;
     });
+    // What the map's trail source holds (MapLibre's own getData), in points.
     const trailLength = () =>
-      s.page.evaluate(() => {
-        const src = window.__realtimemap!.map!.getSource('trail') as unknown as
-          | { _data?: unknown }
+      s.page.evaluate(async () => {
+        const src = window.__realtimemap!.map!.getSource('trail') as
+          | { getData(): Promise<{ features?: { geometry: { coordinates: unknown[] } }[] }> }
           | undefined;
-        const data = src?._data as { features?: { geometry: { coordinates: unknown[] } }[] } | undefined;
+        const data = await src?.getData();
         return data?.features?.reduce((n, f) => n + f.geometry.coordinates.length, 0) ?? 0;
       });
     const first = await waitFor('a trail drawn', async () =>
