@@ -46,6 +46,8 @@ const rawMqtt: PipeFactory = async (deliver) => {
   const sub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
     protocolVersion: 5,
     clientId: `bench-${id}-s`,
+    // Same as the backend's subscriber connection: without it Mosquitto drops overflow.
+    properties: { receiveMaximum: 65_535 },
   });
   const pub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
     protocolVersion: 5,

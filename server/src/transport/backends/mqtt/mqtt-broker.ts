@@ -83,7 +83,13 @@ class MqttBroker implements Broker {
     });
     this.sub = new MqttConnection({
       ...common,
-      clientOptions: { ...o.clientOptions, clientId: `${o.clientId}-sub` },
+      // A large Receive Maximum lets the server keep many QoS 1 messages in flight to us instead of
+      // queueing them; Mosquitto drops what overflows its per-client queue (max_queued_messages).
+      clientOptions: {
+        ...o.clientOptions,
+        clientId: `${o.clientId}-sub`,
+        properties: { receiveMaximum: 65_535, ...o.clientOptions.properties },
+      },
       onState: (s) => this.onState('sub', s),
       onReconnect: (client) => this.restore(client),
       onPublish: (packet) => this.receive(packet),
