@@ -4,29 +4,12 @@
  * precision: coordinates as 1e-7 degrees, speed cm/s, acceleration cm/s², heading 0.1 degree.
  */
 import type { VehicleState } from '../api.ts';
-import { type HfpEventType, type JourneyType, type PositionSource, TRANSPORT_MODES } from '../position.ts';
+import { HFP_EVENT_TYPES, HFP_JOURNEY_TYPES } from '../hfp/event-types.ts';
+import { type PositionSource, TRANSPORT_MODES } from '../position.ts';
 
-const EVENT_TYPES: readonly HfpEventType[] = [
-  'vp',
-  'due',
-  'arr',
-  'dep',
-  'ars',
-  'pde',
-  'pas',
-  'wait',
-  'doo',
-  'doc',
-  'tlr',
-  'tla',
-  'da',
-  'dout',
-  'ba',
-  'bout',
-  'vja',
-  'vjout',
-];
-const JOURNEY_TYPES: readonly JourneyType[] = ['journey', 'deadrun', 'signoff'];
+// The wire carries event and journey types as indexes in HFP's own lists: reordering them is a protocol change.
+const EVENT_TYPES = HFP_EVENT_TYPES;
+const JOURNEY_TYPES = HFP_JOURNEY_TYPES;
 const SOURCES: readonly PositionSource[] = ['GPS', 'ODO', 'MAN', 'DR', 'N/A'];
 
 const NULL_U8 = 0xff;
