@@ -5,70 +5,15 @@
  * XREADGROUP + XACK per message). Figures: throughput (first publish to last handler) and p50/p99
  * publish-to-handler latency. Rounds alternate backend/raw; the best round of each is reported.
  */
-import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createRedisBroker } from '../src/transport/backends/redis/index.ts';
+import { pool, Recorder, type Result, type Sample, sample, timed } from './support/round-trip.ts';
 
 const URL = 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_N ?? 10_000);
 const WINDOW = 256;
 const ROUNDS = 4;
 const PREFIX = `rtmbench:${process.pid}:`;
-
-interface Sample {
-  readonly sent: number;
-  readonly i: number;
-  readonly veh: string;
-  readonly lat: number;
-  readonly lon: number;
-}
-interface Result {
-  readonly msgsPerSec: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
-const sample = (i: number): Sample => ({
-  sent: performance.now(),
-  i,
-  veh: `0022/0${1000 + (i % 500)}`,
-  lat: 60.17 + (i % 100) / 1e4,
-  lon: 24.94 + (i % 100) / 1e4,
-});
-
-async function pool(n: number, window: number, send: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: window }, async () => {
-      while (next < n) await send(next++);
-    }),
-  );
-}
-
-class Recorder {
-  readonly latencies: number[] = [];
-  #done!: () => void;
-  readonly done = new Promise<void>((r) => {
-    this.#done = r;
-  });
-  constructor(readonly n: number) {}
-  record(sent: number): void {
-    this.latencies.push(performance.now() - sent);
-    if (this.latencies.length === this.n) this.#done();
-  }
-  result(elapsedMs: number): Result {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    return { msgsPerSec: (this.n / elapsedMs) * 1000, p50: at(0.5), p99: at(0.99) };
-  }
-}
-
-async function timed(rec: Recorder, publishAll: () => Promise<void>): Promise<Result> {
-  const t0 = performance.now();
-  await publishAll();
-  await rec.done;
-  return rec.result(performance.now() - t0);
-}
 
 async function backend(mode: 'streams' | 'pubsub', round: number): Promise<Result> {
   const topic = `bench.${mode}.backend.${round}`;
