@@ -12,6 +12,8 @@ interface MapLike {
   getCanvas(): HTMLCanvasElement;
   getSource(id: string): unknown;
   jumpTo(options: { center: [number, number]; zoom?: number }): void;
+  once(event: 'render', listener: () => void): unknown;
+  triggerRepaint(): void;
 }
 
 declare global {
@@ -19,8 +21,23 @@ declare global {
     __realtimemap?: {
       readonly map: MapLike | null;
       ready(): boolean;
-      renderedVehicles(): { id: string; lon: number; lat: number; line: string | null }[];
-      ui(): { selectedId: string | null; following: boolean; modes: string[] };
+      renderedVehicles(): {
+        id: string;
+        lon: number;
+        lat: number;
+        line: string | null;
+        color: string;
+        stale: boolean;
+      }[];
+      renderer(): 'gl' | 'canvas';
+      ui(): {
+        selectedId: string | null;
+        following: boolean;
+        modes: string[];
+        connection: string;
+        userPosition: [number, number] | null;
+        nearby: { vehicleId: string; line: string | null; meters: number }[];
+      };
     };
   }
 }

@@ -15,7 +15,14 @@ import {
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkChromium, launchChromium } from '../src/browser.ts';
-import { EVIDENCE_DIR, PageSession, waitFor } from '../src/page-session.ts';
+import {
+  EVIDENCE_DIR,
+  PageSession,
+  type RenderedVehicle,
+  type Rgba,
+  showsColor,
+  waitFor,
+} from '../src/page-session.ts';
 import { REPO_ROOT, type ServerProcess, startServer } from '../src/server-process.ts';
 
 const chromiumCheck = checkChromium();
@@ -30,6 +37,36 @@ async function api<T>(server: ServerProcess, path: string): Promise<T> {
 
 function grow(b: BBox, dLon: number, dLat: number): BBox {
   return [b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat];
+}
+
+/** Inside a detail-zoom disc, clear of the line label in its middle; a dot is sampled at its centre. */
+const DISC_SAMPLES = [
+  [0, 6],
+  [0, -6],
+  [6, 6],
+  [-6, 6],
+  [6, -6],
+  [-6, -6],
+] as const;
+const DOT_SAMPLES = [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+] as const;
+
+/**
+ * What the page actually drew for each vehicle it says it rendered (those clear of the edges, at most
+ * 40): how many were checked, and for how many at least two sampled pixels (one, for a dot) pass `match`.
+ */
+async function drawnCheck(
+  s: PageSession,
+  samples: readonly (readonly [number, number])[],
+  match: (px: Rgba, v: RenderedVehicle) => boolean,
+): Promise<{ checked: number; drawn: number }> {
+  const seen = await s.drawnVehicles(samples);
+  const need = Math.min(2, samples.length);
+  const drawn = seen.filter((d) => d.pixels.filter((px) => match(px, d.vehicle)).length >= need).length;
+  return { checked: seen.length, drawn };
 }
 
 describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromiumCheck.reason}`, () => {
@@ -175,7 +212,18 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
     const s = await openApp();
     await waitFor('vehicles', async () => (await s.rendered()).length > 10, 30_000);
     const all = (await s.rendered()).length;
-    const item = s.page.getByTestId('route-item').first();
+    // The route with the most vehicles in view (the busiest route overall may have none here, and the
+    // server sends only what is in view).
+    const inView = await api<VehicleState[]>(
+      server,
+      `/api/vehicles?bbox=${(await s.bounds()).join(',')}&limit=5000`,
+    );
+    const counts = new Map<string, number>();
+    for (const v of inView) if (v.routeId) counts.set(v.routeId, (counts.get(v.routeId) ?? 0) + 1);
+    const busiest = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const item = busiest
+      ? s.page.locator(`[data-testid="route-item"][data-route="${busiest}"]`)
+      : s.page.getByTestId('route-item').first();
     const routeId = (await item.getAttribute('data-route'))!;
     await item.click();
     const states = await api<VehicleState[]>(
@@ -349,6 +397,101 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
     },
   );
 
+  it('e2e: every vehicle the page says it drew is on screen in its mode colour; far out, as dots', async () => {
+    scenario = '10-drawn';
+    const s = await openApp('/?c=24.94000,60.17000&z=13.5');
+    await waitFor('vehicles', async () => (await s.rendered()).length > 10, 30_000);
+    // Sampled right after reading positions: vehicles move, so a few may be a pixel off.
+    const near = await waitFor('vehicles drawn at their positions in their colours', async () => {
+      const r = await drawnCheck(s, DISC_SAMPLES, (px, v) => showsColor(px, v.color));
+      return r.checked >= 10 && r.drawn >= r.checked * 0.8 ? r : undefined;
+    });
+    expect(near.checked).toBeGreaterThanOrEqual(10);
+    await s.screenshot('10-detail');
+    // Zoomed out over the whole city: plain dots, still every vehicle, still in colour.
+    await s.page.evaluate(() => window.__realtimemap!.map!.jumpTo({ center: [24.95, 60.19], zoom: 10.5 }));
+    const far = await waitFor('dots at low zoom', async () => {
+      const r = await drawnCheck(s, DOT_SAMPLES, (px, v) => showsColor(px, v.color, 50, 150));
+      return r.checked >= 10 && r.drawn >= r.checked * 0.8 ? r : undefined;
+    });
+    expect(far.checked).toBeGreaterThanOrEqual(10);
+    // A dot is small: 12 px off its centre is not the vehicle any more (for most of them).
+    const around = await drawnCheck(s, [[12, 0]] as const, (px, v) => showsColor(px, v.color, 50, 150));
+    expect(around.drawn).toBeLessThan(around.checked * 0.3);
+    await s.screenshot('10-low-zoom-dots');
+  });
+
+  it('e2e: the WebGL vehicle layer (?renderer=gl) draws the vehicles in the map frame and a click hits one', async () => {
+    scenario = '11-gl';
+    const s = await openApp('/?renderer=gl&c=24.94000,60.17000&z=13.5');
+    expect(await s.page.evaluate(() => window.__realtimemap!.renderer())).toBe('gl');
+    await waitFor('vehicles', async () => (await s.rendered()).length > 10, 30_000);
+    const r = await waitFor('vehicles drawn by the GL layer', async () => {
+      const c = await drawnCheck(s, DISC_SAMPLES, (px, v) => showsColor(px, v.color));
+      return c.checked >= 10 && c.drawn >= c.checked * 0.8 ? c : undefined;
+    });
+    expect(r.checked).toBeGreaterThanOrEqual(10);
+    await s.screenshot('11-gl-layer');
+    // Click the vehicle drawn nearest the centre: the CPU hit-test must find a vehicle drawn there.
+    const c = await s.center();
+    const target = (await s.rendered()).sort(
+      (a, b) =>
+        distanceMeters([a.lon, a.lat], [c.lon, c.lat]) - distanceMeters([b.lon, b.lat], [c.lon, c.lat]),
+    )[0]!;
+    const px = await s.pixelOf(target.lon, target.lat);
+    await s.page.mouse.click(px.x, px.y);
+    const selected = await waitFor('a vehicle selected by the click', () =>
+      s.page.evaluate(() => window.__realtimemap?.ui().selectedId ?? undefined),
+    );
+    const hit = (await s.rendered()).find((v) => v.id === selected)!;
+    const at = await s.pixelOf(hit.lon, hit.lat);
+    expect(Math.hypot(at.x - px.x, at.y - px.y)).toBeLessThan(40);
+  });
+
+  it('e2e: "near me" uses the browser location: centres there and lists the closest vehicles', async () => {
+    scenario = '12-near-me';
+    await session?.close().catch(() => undefined);
+    const here = { longitude: 24.945, latitude: 60.172 };
+    session = await PageSession.open(browser, server.url, '/?c=24.94000,60.17000&z=13', {
+      geolocation: here,
+      permissions: ['geolocation'],
+    });
+    const s = session;
+    await s.waitForMapReady();
+    await waitFor('vehicles', async () => (await s.rendered()).length > 10, 30_000);
+    await s.page.getByTestId('near-me-panel').locator('summary').click();
+    await s.page.getByTestId('near-me').click();
+    const list = s.page.getByTestId('near-me-list');
+    await list.waitFor({ state: 'visible', timeout: 15_000 });
+    const ui = await waitFor('nearby vehicles', async () => {
+      const u = await s.page.evaluate(() => window.__realtimemap!.ui());
+      return u.nearby.length > 0 ? u : undefined;
+    });
+    expect(ui.userPosition?.[0]).toBeCloseTo(here.longitude, 5);
+    expect(ui.userPosition?.[1]).toBeCloseTo(here.latitude, 5);
+    // Closest first, and the closest is what the server also finds closest (give or take motion).
+    const meters = ui.nearby.map((n) => n.meters);
+    expect([...meters].sort((a, b) => a - b)).toEqual(meters);
+    const all = await api<VehicleState[]>(server, '/api/vehicles?limit=5000');
+    const byDistance = all
+      .map((v) => ({ id: v.vehicleId, m: distanceMeters([v.lon, v.lat], [here.longitude, here.latitude]) }))
+      .sort((a, b) => a.m - b.m);
+    const first = ui.nearby[0]!;
+    const api0 = byDistance.find((v) => v.id === first.vehicleId);
+    expect(api0).toBeDefined();
+    expect(Math.abs(api0!.m - first.meters)).toBeLessThan(150);
+    expect(first.meters - (byDistance[0]?.m ?? 0)).toBeLessThan(150);
+    // The list shows them, with distances.
+    await expect.poll(() => list.locator('li').count()).toBe(ui.nearby.length);
+    expect(await list.locator('li').first().textContent()).toMatch(/\d+ m|\d+\.\d km/);
+    // The map flies to the user.
+    await waitFor('the map centred on the user', async () => {
+      const c = await s.center();
+      return distanceMeters([c.lon, c.lat], [here.longitude, here.latitude]) < 30 && c.zoom >= 14 - 0.01;
+    });
+    await s.screenshot('12-near-me');
+  });
+
   it('e2e: the server restarts; the page reconnects by itself and recovers without a reload', async () => {
     scenario = '7-restart';
     const s = await openApp();
@@ -357,16 +500,43 @@ describe.skipIf(!chromiumCheck.available)(`e2e: the live map in Chromium${chromi
       (window as unknown as { __marker: number }).__marker = 42;
     });
     const { port, mqttPort } = server;
+    const socketsBefore = s.sockets.length;
     await server.stop();
+    const downAt = Date.now();
     await expect
       .poll(() => s.page.getByTestId('connection-state').textContent(), { timeout: 15_000 })
       .toMatch(/reconnect|offline|disconnect/i);
+    // The last-known vehicles stay, drawn grey and faded.
+    await waitFor('last-known vehicles, grey', async () => {
+      const r = await s.rendered();
+      return r.length > 10 && r.every((v) => v.stale && v.color === '#8a8a8a');
+    });
+    const grey = (px: Rgba) =>
+      px[3] > 0 && Math.abs(px[0] - px[1]) < 16 && Math.abs(px[1] - px[2]) < 16 && px[0] > 90 && px[0] < 200;
+    const drawn = await drawnCheck(s, DISC_SAMPLES, grey);
+    expect(drawn.checked).toBeGreaterThan(5);
+    expect(drawn.drawn).toBeGreaterThanOrEqual(drawn.checked * 0.8);
+    // Nothing grey was drawn in a mode colour any more.
+    const coloured = await drawnCheck(s, DISC_SAMPLES, (px) =>
+      ['#007AC9', '#00985F', '#8C4799', '#FF6319', '#00B9E4'].some((c) => showsColor(px, c, 30, 1)),
+    );
+    expect(coloured.drawn).toBe(0);
     await s.screenshot('7-disconnected');
+    // And it keeps trying: several new connection attempts while the server is down (backoff 0.5, 1, 2 s...).
+    await waitFor('three reconnection attempts', () => s.sockets.length - socketsBefore >= 3, 20_000);
+    expect(s.sockets.filter((t) => t > downAt).length).toBeGreaterThanOrEqual(3);
     server = await startServer({ port, mqttPort, vehicles: 200, seed: 7 });
     await expect
       .poll(() => s.page.getByTestId('connection-state').textContent(), { timeout: 60_000 })
       .toMatch(/^connected/i);
-    await waitFor('vehicles after the restart', async () => (await s.rendered()).length > 10, 30_000);
+    await waitFor(
+      'vehicles after the restart, in colour again',
+      async () => {
+        const r = await s.rendered();
+        return r.length > 10 && r.every((v) => !v.stale || v.color !== '#8a8a8a');
+      },
+      30_000,
+    );
     expect(await s.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
     await s.screenshot('7-reconnected');
   });

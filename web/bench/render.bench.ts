@@ -1,9 +1,11 @@
 /**
  * Browser benchmark: the built page in Debian's Chromium (never downloaded) with 3,000 synthetic
  * vehicles updating once a second. Measures main-thread time per frame (CDP TaskDuration / frames
- * drawn) and the time to apply one update batch, for our renderer (one rAF loop -> GeoJSON setData)
- * and, in the same run, a naive baseline: one DOM marker per vehicle positioned every frame (what
- * per-vehicle <Marker> components do). Run: `pnpm bench render` (after `pnpm build`).
+ * drawn), long tasks, and the time to apply one update batch, for our renderer (one rAF loop -> typed
+ * arrays -> the vehicles drawn once one moved a pixel: the 2D overlay the page picks under software
+ * WebGL, and, forced with ?renderer=gl, the WebGL custom layer inside MapLibre's frame) and, in the
+ * same run, a naive baseline: one DOM marker per vehicle positioned every frame (what per-vehicle
+ * <Marker> components do). Run: `pnpm bench render` (after `pnpm build`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +39,11 @@ interface Figures {
   applyMsAvg: number;
   applyMsMax: number;
   loopMsPerFrame: number | null;
+  layerMsPerDraw: number | null;
+  drawsPerSecond: number | null;
+  renderer: string;
+  longTasks: number;
+  longTaskMaxMs: number;
   rendered: number;
 }
 
@@ -108,7 +115,10 @@ function naiveRenderer(): void {
   requestAnimationFrame(loop);
 }
 
-async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): Promise<Figures> {
+/** ours: the renderer the page picks (2D overlay under software GL); ours-gl: forced WebGL layer. */
+type Mode = 'ours' | 'ours-gl' | 'naive';
+
+async function measure(browser: Browser, url: string, mode: Mode): Promise<Figures> {
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const city = new SyntheticCity(COUNT, BBOX);
   const timers: ReturnType<typeof setInterval>[] = [];
@@ -133,7 +143,7 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
     ws.send(
       frame({ type: 'status', feedMode: 'simulated', vehicles: COUNT, messagesPerSecond: COUNT, clients: 1 }),
     );
-    if (mode === 'ours') feed((m) => ws.send(m));
+    if (mode !== 'naive') feed((m) => ws.send(m));
   });
   await page.routeWebSocket(/\/naive$/, (ws) => {
     // The baseline parses JSON itself, whatever the app's wire encoding.
@@ -142,9 +152,9 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
   });
   // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it too.
   await page.addInitScript('window.__name = (f) => f;');
-  await page.goto(url);
+  await page.goto(mode === 'ours-gl' ? `${url}/?renderer=gl` : url);
   await page.waitForFunction(() => window.__realtimemap?.ready() === true, null, { timeout: 120_000 });
-  if (mode === 'ours') {
+  if (mode !== 'naive') {
     await page.waitForFunction((n) => (window.__realtimemap?.renderedVehicles().length ?? 0) >= n, COUNT, {
       timeout: 120_000,
     });
@@ -154,8 +164,21 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const before = await page.evaluate(() => {
-    const w = window as unknown as { __frames?: number };
+    const w = window as unknown as {
+      __frames?: number;
+      __long?: { count: number; max: number; total: number };
+    };
     w.__frames = 0;
+    // Main-thread tasks over 50 ms (the browser's "long task"): the frames a user sees stutter.
+    const long = { count: 0, max: 0, total: 0 };
+    w.__long = long;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        long.count++;
+        long.total += e.duration;
+        long.max = Math.max(long.max, e.duration);
+      }
+    }).observe({ type: 'longtask' });
     const count = () => {
       w.__frames = (w.__frames ?? 0) + 1;
       requestAnimationFrame(count);
@@ -178,6 +201,8 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
       window as unknown as { __naive?: { applyCount: number; applyMsTotal: number; applyMsMax: number } }
     ).__naive,
     rendered: window.__realtimemap?.renderedVehicles().length ?? 0,
+    renderer: window.__realtimemap?.renderer() ?? 'dom',
+    long: (window as unknown as { __long: { count: number; max: number; total: number } }).__long,
   }));
   for (const t of timers) clearInterval(t);
   await page.close();
@@ -185,12 +210,17 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
   let applyMsAvg = 0;
   let applyMsMax = 0;
   let loopMsPerFrame: number | null = null;
-  if (mode === 'ours' && after.app && before.app) {
+  let layerMsPerDraw: number | null = null;
+  let drawsPerSecond: number | null = null;
+  if (mode !== 'naive' && after.app && before.app) {
     const n = after.app.applyCount - before.app.applyCount;
     applyMsAvg = n > 0 ? (after.app.applyMsTotal - before.app.applyMsTotal) / n : 0;
     applyMsMax = after.app.applyMsMax;
     const f = after.app.frames - before.app.frames;
     loopMsPerFrame = f > 0 ? (after.app.workMs - before.app.workMs) / f : 0;
+    const d = after.app.draws - before.app.draws;
+    layerMsPerDraw = d > 0 ? (after.app.drawMs - before.app.drawMs) / d : 0;
+    drawsPerSecond = (d * 1000) / elapsed;
   } else if (after.naive && before.naive) {
     const n = after.naive.applyCount - before.naive.applyCount;
     applyMsAvg = n > 0 ? (after.naive.applyMsTotal - before.naive.applyMsTotal) / n : 0;
@@ -203,7 +233,12 @@ async function measure(browser: Browser, url: string, mode: 'ours' | 'naive'): P
     applyMsAvg,
     applyMsMax,
     loopMsPerFrame,
-    rendered: mode === 'ours' ? after.rendered : COUNT,
+    layerMsPerDraw,
+    drawsPerSecond,
+    renderer: after.renderer,
+    longTasks: after.long.count,
+    longTaskMaxMs: after.long.max,
+    rendered: mode !== 'naive' ? after.rendered : COUNT,
   };
 }
 
@@ -236,12 +271,13 @@ async function main(): Promise<void> {
   try {
     const ours = await measure(browser, app.url, 'ours');
     const naive = await measure(browser, app.url, 'naive');
+    const gl = await measure(browser, app.url, 'ours-gl');
     const f = (n: number) => n.toFixed(2).padStart(9);
     console.log(
       `render.bench: ${COUNT} vehicles, 1 batch/s, ${MEASURE_MS / 1000} s window, 1280x800, software GL`,
     );
     console.log(
-      '                              ours (rAF + setData)   baseline (DOM marker per vehicle)   ratio',
+      `                              ours (${ours.renderer.padEnd(6)})          baseline (DOM marker per vehicle)   ratio`,
     );
     console.log(
       `main-thread ms / frame      ${f(ours.mainMsPerFrame)}              ${f(naive.mainMsPerFrame)}                   ${(naive.mainMsPerFrame / ours.mainMsPerFrame).toFixed(2)}x`,
@@ -254,8 +290,19 @@ async function main(): Promise<void> {
     );
     console.log(`apply batch ms (max)        ${f(ours.applyMsMax)}              ${f(naive.applyMsMax)}`);
     console.log(
-      `our loop ms / frame (features + setData): ${ours.loopMsPerFrame?.toFixed(2)}; rendered ${ours.rendered}`,
+      `long tasks (>50 ms) / s     ${f((ours.longTasks * 1000) / MEASURE_MS)}              ${f((naive.longTasks * 1000) / MEASURE_MS)}`,
     );
+    console.log(
+      `longest task ms             ${f(ours.longTaskMaxMs)}              ${f(naive.longTaskMaxMs)}`,
+    );
+    for (const r of [ours, gl]) {
+      console.log(
+        `ours, ${r.renderer.padEnd(6)} renderer: main-thread ms / frame ${r.mainMsPerFrame.toFixed(2)} (${(naive.mainMsPerFrame / r.mainMsPerFrame).toFixed(2)}x the baseline), ` +
+          `${r.fps.toFixed(1)} frames/s; vehicles drawn ${r.drawsPerSecond?.toFixed(1)} times/s, ` +
+          `${r.layerMsPerDraw?.toFixed(2)} ms each; loop ${r.loopMsPerFrame?.toFixed(2)} ms/frame; ` +
+          `${((r.longTasks * 1000) / MEASURE_MS).toFixed(1)} long tasks/s; rendered ${r.rendered}`,
+      );
+    }
   } finally {
     await browser.close();
     await app.close();

@@ -7,22 +7,29 @@ import type { ServerMessage } from '@realtimemap/shared';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { LiveClient } from './live/live-client.ts';
 import type { MapController } from './map/map-controller.ts';
-import type { RenderedVehicle } from './map/vehicle-features.ts';
+import type { RenderedVehicle } from './map/vehicle-instances.ts';
 import type { UiState } from './state/ui-store.ts';
 
 export interface RealtimemapDebug {
   readonly map: MapLibreMap | null;
   /**
    * Base style loaded and its own sources (land, network or the online tiles) loaded once. MapLibre's
-   * `idle` rarely fires while vehicles move (every frame changes the vehicle source), so wait on this.
+   * `idle` rarely fires while the GL vehicle layer repaints the map for moving vehicles, so wait on this.
    */
   ready(): boolean;
+  /** The vehicles drawn in the last frame, at the positions drawn (the renderers' instance data). */
   renderedVehicles(): RenderedVehicle[];
+  /** The vehicle drawn under a map-canvas pixel (CSS px), as a click would hit it. */
+  vehicleIdAt(x: number, y: number): string | undefined;
   ui(): UiState;
+  /** Which vehicle renderer this page uses: 'gl' (in the map) or 'canvas' (2D overlay). */
+  renderer(): 'gl' | 'canvas';
   stats(): {
     frames: number;
     workMs: number;
     lastWorkMs: number;
+    draws: number;
+    drawMs: number;
     lastApplyMs: number;
     applyCount: number;
     applyMsTotal: number;
@@ -47,8 +54,10 @@ export function installDebugHook(map: MapController, live: LiveClient, ui: () =>
       return map.map;
     },
     ready: () => map.isBaseReady(),
-    renderedVehicles: () => map.rendered.map((v) => ({ ...v })),
+    vehicleIdAt: (x, y) => map.vehicleIdAt(x, y),
+    renderedVehicles: () => map.renderedVehicles(),
     ui,
+    renderer: () => map.renderer,
     stats: () => ({
       ...map.stats,
       lastApplyMs: live.lastApplyMs,

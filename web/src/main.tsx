@@ -12,6 +12,7 @@ import { installDebugHook } from './debug-hook.ts';
 import { WebError } from './live/errors.ts';
 import { LiveClient } from './live/live-client.ts';
 import { MapController } from './map/map-controller.ts';
+import { chooseVehicleRenderer, parseRendererParam } from './map/vehicle-renderer.ts';
 import { loadFavourites, saveFavourites } from './state/favourites.ts';
 import { createUiStore } from './state/ui-store.ts';
 import { parseUrlState } from './state/url-state.ts';
@@ -49,7 +50,16 @@ async function boot(): Promise<void> {
   const container = document.createElement('div');
   container.className = 'map';
   container.dataset.testid = 'map';
-  const map = new MapController({ container, ui, live, config, initial, fetchJson, origin: location.origin });
+  const map = new MapController({
+    container,
+    ui,
+    live,
+    config,
+    initial,
+    fetchJson,
+    origin: location.origin,
+    renderer: chooseVehicleRenderer(parseRendererParam(location.search)),
+  });
   installDebugHook(map, live, () => ui.getState());
   const root = document.getElementById('root');
   if (!root) return;

@@ -1,8 +1,10 @@
 /**
- * Owns the MapLibre map, React-free. One requestAnimationFrame loop draws the vehicles (setData on a
- * GeoJSON source) only while something moves or changed; React never sees per-frame data. Also: base
- * style with offline fallback, viewport -> server, follow mode, the selected vehicle's live trail,
- * geofences, URL state.
+ * Owns the MapLibre map, React-free. One requestAnimationFrame loop moves the vehicles only while
+ * something moves or changed: it writes their interpolated positions into typed arrays in place and has
+ * them drawn once a vehicle moved half a pixel, either by the WebGL layer inside MapLibre's frame
+ * (vehicle-gl-layer.ts) or, when WebGL is software-rendered, on a 2D canvas over the map without
+ * repainting the map (vehicle-canvas-layer.ts; see vehicle-renderer.ts). React never sees per-frame data. Also: base style with offline fallback, viewport -> server, follow mode,
+ * click hit-testing, the selected vehicle's live trail, geofences, URL state.
  */
 
 import type { BBox, ClientConfig, Geofence, Trail } from '@realtimemap/shared';
@@ -19,20 +21,37 @@ import { formatUrlState, type UrlState } from '../state/url-state.ts';
 import { loadOnlineStyle } from './base-style.ts';
 import { installCanvasImages } from './canvas-images.ts';
 import { geofencesToGeoJson } from './geofence-geojson.ts';
+import { LabelAtlas } from './label-atlas.ts';
 import { offlineStyle } from './offline-style.ts';
+import { GEOFENCE_SOURCE, installOverlays, TRAIL_SOURCE, USER_SOURCE } from './overlay-layers.ts';
+import { VehicleCanvasLayer } from './vehicle-canvas-layer.ts';
+import { VehicleGlLayer } from './vehicle-gl-layer.ts';
+import { vehicleAt } from './vehicle-hit-test.ts';
 import {
-  GEOFENCE_SOURCE,
-  installOverlays,
-  TRAIL_SOURCE,
-  USER_SOURCE,
-  VEHICLE_LAYERS,
-  VEHICLE_SOURCE,
-} from './overlay-layers.ts';
-import { buildVehicleFeatures, type RenderedVehicle } from './vehicle-features.ts';
+  type LabelLookup,
+  mercatorX,
+  mercatorY,
+  type RenderedVehicle,
+  VehicleInstances,
+} from './vehicle-instances.ts';
+import type { VehicleRendererKind } from './vehicle-renderer.ts';
+import { vehicleSizes } from './vehicle-sizes.ts';
 
 const VIEWPORT_THROTTLE_MS = 400;
 /** Viewport sent to the server is padded so vehicles just off-screen are already there when panned in. */
 const VIEWPORT_PAD = 0.15;
+/** The followed vehicle's trail head is redrawn this often (a GeoJSON setData, so not every frame). */
+const TRAIL_HEAD_MS = 200;
+/**
+ * The map is repainted for moving vehicles only once one of them has moved this far on screen since the
+ * last paint. A bus at 10 m/s crosses about a pixel a second at zoom 13, so repainting all 60 frames
+ * would redraw the same picture; with a software GPU every repaint costs tens of milliseconds.
+ */
+const REPAINT_PX = 0.5;
+const EARTH_CIRCUMFERENCE_M = 40_075_017;
+const NO_LABELS: LabelLookup = { rect: () => null };
+/** Pointer hit-tests (for the cursor) at most this often. */
+const HOVER_MS = 100;
 
 export interface MapControllerOptions {
   readonly container: HTMLElement;
@@ -42,23 +61,36 @@ export interface MapControllerOptions {
   readonly initial: UrlState;
   readonly fetchJson: <T>(path: string) => Promise<T>;
   readonly origin: string;
+  readonly renderer: VehicleRendererKind;
 }
 
 export interface FrameStats {
   frames: number;
-  /** Sum of the loop's own work (building features + setData), ms. */
+  /** Sum of the loop's own work (choosing and styling vehicles, interpolating positions), ms. */
   workMs: number;
   lastWorkMs: number;
+  /** Frames the vehicle layer drew, and its CPU time in them (uploads + one draw call), ms. */
+  draws: number;
+  drawMs: number;
 }
 
 export class MapController {
   map: MapLibreMap | null = null;
   private baseReady = false;
-  readonly rendered: RenderedVehicle[] = [];
-  readonly stats: FrameStats = { frames: 0, workMs: 0, lastWorkMs: 0 };
+  /** The drawn vehicles as typed arrays: what the GL layer uploads and the hit-test searches. */
+  readonly instances = new VehicleInstances();
+  private atlas: LabelAtlas | null = null;
+  private layer: VehicleGlLayer | null = null;
+  private overlay: VehicleCanvasLayer | null = null;
+  /** The camera moved since the 2D overlay was drawn. */
+  private cameraMoved = true;
+  private readonly frameStats = { frames: 0, workMs: 0, lastWorkMs: 0 };
   private raf = 0;
   private dirty = true;
   private drawnVersion = -1;
+  private atlasGeneration = 0;
+  private lastTrailHead = 0;
+  private lastHover = 0;
   private geofences: FeatureCollection = { type: 'FeatureCollection', features: [] };
   private trail: [number, number][] = [];
   private trailFor: string | null = null;
@@ -96,6 +128,25 @@ export class MapController {
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
     installCanvasImages(map, () => this.isDark());
+    if (this.o.renderer === 'gl') {
+      this.atlas = new LabelAtlas(window.devicePixelRatio || 1);
+      this.layer = new VehicleGlLayer(this.instances, this.atlas);
+    } else {
+      const overlay = new VehicleCanvasLayer(map, this.instances);
+      this.overlay = overlay;
+      this.cleanups.push(() => overlay.remove());
+      // Camera changes are drawn at the end of MapLibre's own frame, so map and vehicles move together.
+      const moved = () => {
+        this.cameraMoved = true;
+      };
+      map.on('move', moved);
+      map.on('resize', moved);
+      map.on('render', () => {
+        if (!this.cameraMoved) return;
+        this.cameraMoved = false;
+        overlay.draw();
+      });
+    }
 
     map.on('idle', () => {
       this.baseReady = true;
@@ -103,7 +154,7 @@ export class MapController {
     map.on('style.load', () => {
       this.baseReady = false;
       this.styleLoaded = true;
-      installOverlays(map, this.vehicleAttribution());
+      installOverlays(map, this.layer, this.vehicleAttribution());
       this.source(GEOFENCE_SOURCE)?.setData(this.geofences);
       this.drawTrail();
       this.drawUser();
@@ -118,26 +169,15 @@ export class MapController {
     map.on('moveend', () => this.scheduleViewport());
     map.on('dragstart', () => ui.getState().setFollowing(false));
     map.on('click', (e) => {
-      const { x, y } = e.point;
-      const layers = VEHICLE_LAYERS.filter((l) => map.getLayer(l));
-      const hit = map.queryRenderedFeatures(
-        [
-          [x - 10, y - 10],
-          [x + 10, y + 10],
-        ],
-        { layers },
-      )[0];
-      const id = hit?.properties?.id;
-      if (typeof id === 'string') ui.getState().select(id);
+      const id = this.vehicleIdAt(e.point.x, e.point.y);
+      if (id) ui.getState().select(id);
     });
-    for (const layer of VEHICLE_LAYERS) {
-      map.on('mouseenter', layer, () => {
-        map.getCanvas().style.cursor = 'pointer';
-      });
-      map.on('mouseleave', layer, () => {
-        map.getCanvas().style.cursor = '';
-      });
-    }
+    map.on('mousemove', (e) => {
+      const now = performance.now();
+      if (now - this.lastHover < HOVER_MS) return;
+      this.lastHover = now;
+      map.getCanvas().style.cursor = this.vehicleIdAt(e.point.x, e.point.y) ? 'pointer' : '';
+    });
     const onScheme = () => {
       if (ui.getState().baseStyle === 'offline') map.setStyle(this.offline(), { diff: false });
     };
@@ -169,7 +209,7 @@ export class MapController {
 
   /**
    * The base style and its own sources (land, network, or the online tiles) have loaded. MapLibre's
-   * `idle` rarely fires while vehicles move (every frame changes the vehicle source), so tests poll this.
+   * `idle` rarely fires while the GL vehicle layer repaints the map for moving vehicles, so tests poll this.
    */
   isBaseReady(): boolean {
     const map = this.map;
@@ -206,6 +246,29 @@ export class MapController {
     );
   }
 
+  get renderer(): VehicleRendererKind {
+    return this.o.renderer;
+  }
+
+  /** The vehicles drawn in the last frame, where they were drawn (debug hook, end-to-end tests). */
+  renderedVehicles(): RenderedVehicle[] {
+    return this.instances.rendered();
+  }
+
+  get stats(): FrameStats {
+    const layer = this.layer?.stats ?? this.overlay?.stats;
+    return { ...this.frameStats, draws: layer?.draws ?? 0, drawMs: layer?.drawMs ?? 0 };
+  }
+
+  /** The vehicle drawn under a map pixel (CSS px from the canvas' top-left), if any. */
+  vehicleIdAt(x: number, y: number): string | undefined {
+    const map = this.map;
+    if (!map) return undefined;
+    const radius = vehicleSizes(map.getZoom()).hitRadius;
+    const i = vehicleAt(this.instances, (lon, lat) => map.project([lon, lat]), x, y, radius);
+    return i < 0 ? undefined : this.instances.idAt(i);
+  }
+
   flyToVehicle(id: string): void {
     const p = this.o.live.store.drawnPosition(id, performance.now());
     if (p && this.map) this.map.flyTo({ center: [p.lon, p.lat], zoom: Math.max(this.map.getZoom(), 14) });
@@ -214,8 +277,9 @@ export class MapController {
   private frame = (): void => {
     this.raf = requestAnimationFrame(this.frame);
     const map = this.map;
-    const source = this.source(VEHICLE_SOURCE);
-    if (!map || !source) return;
+    if (!map || !this.styleLoaded) return;
+    // The 2D overlay draws labels from its own sprites: no texture atlas to fill.
+    const atlas: LabelLookup = this.atlas ?? NO_LABELS;
     const now = performance.now();
     const store = this.o.live.store;
     const s = this.o.ui.getState();
@@ -223,37 +287,53 @@ export class MapController {
     const follow = s.following && s.selectedId !== null;
     if (!this.dirty && store.version === this.drawnVersion && !animating && !follow) return;
     const t0 = performance.now();
-    this.dirty = false;
-    this.drawnVersion = store.version;
-    const data = buildVehicleFeatures(
-      store,
-      {
-        now,
+    if (this.dirty || store.version !== this.drawnVersion) {
+      this.dirty = false;
+      this.drawnVersion = store.version;
+      const options = {
         modes: s.modes,
         routes: s.routes,
         favourites: s.favourites,
         live: s.connection === 'connected',
         selectedId: s.selectedId,
-      },
-      this.rendered,
-    );
-    source.setData(data);
+      };
+      this.instances.rebuild(store, options, atlas);
+      // The label canvas filled up and was cleared during the rebuild: place the labels again.
+      if (this.atlas && this.atlas.generation !== this.atlasGeneration) {
+        this.atlasGeneration = this.atlas.generation;
+        this.instances.rebuild(store, options, atlas);
+      }
+    }
+    // Offsets from the view's centre: float32 on the GPU stays exact to well under a pixel.
+    const c = map.getCenter();
+    this.instances.updatePositions(now, mercatorX(c.lng), mercatorY(c.lat));
+    const worldPx = 512 * 2 ** map.getZoom();
+    // The 2D overlay stamps sprites on whole device pixels: a smaller move would draw the same picture.
+    const threshold = this.overlay ? Math.max(REPAINT_PX, 1 / (window.devicePixelRatio || 1)) : REPAINT_PX;
+    if (this.instances.changed || this.instances.maxShiftSincePaint() * worldPx >= threshold) {
+      if (this.overlay) this.overlay.draw();
+      else map.triggerRepaint();
+    }
     if (s.selectedId) {
       const p = store.drawnPosition(s.selectedId, now);
       if (p) {
-        this.drawTrail([p.lon, p.lat]);
+        if (now - this.lastTrailHead >= TRAIL_HEAD_MS) {
+          this.lastTrailHead = now;
+          this.drawTrail([p.lon, p.lat]);
+        }
         if (follow) {
           const c = map.getCenter();
-          if (approxDistanceMeters({ lon: c.lng, lat: c.lat }, p) > 0.5)
+          const metersPerPx = (EARTH_CIRCUMFERENCE_M * Math.cos((c.lat * Math.PI) / 180)) / worldPx;
+          if (approxDistanceMeters({ lon: c.lng, lat: c.lat }, p) >= REPAINT_PX * metersPerPx)
             map.jumpTo({ center: [p.lon, p.lat] });
         }
       }
     }
-    if (s.shownVehicles !== this.rendered.length) this.o.ui.setState({ shownVehicles: this.rendered.length });
+    if (s.shownVehicles !== this.instances.count) this.o.ui.setState({ shownVehicles: this.instances.count });
     const work = performance.now() - t0;
-    this.stats.frames++;
-    this.stats.workMs += work;
-    this.stats.lastWorkMs = work;
+    this.frameStats.frames++;
+    this.frameStats.workMs += work;
+    this.frameStats.lastWorkMs = work;
   };
 
   private secondTick(): void {
@@ -388,11 +468,11 @@ export class MapController {
   }
 
   private isOverlaySource(id: string): boolean {
-    return [VEHICLE_SOURCE, TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE].includes(id);
+    return [TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE].includes(id);
   }
 
   private isOwnSource(id: string): boolean {
-    return [VEHICLE_SOURCE, TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE, 'land', 'network'].includes(id);
+    return [TRAIL_SOURCE, GEOFENCE_SOURCE, USER_SOURCE, 'land', 'network'].includes(id);
   }
 
   private vehicleAttribution(): string {
