@@ -13,6 +13,7 @@ export function buildNaiveGateway(server: HttpServer, capBytes = 1 << 20) {
   let sent = 0;
   let dropped = 0;
   let bytes = 0;
+  let queued = 0;
   wss.on('connection', (ws) => {
     clients.set(ws, undefined);
     ws.on('message', (data) => {
@@ -33,9 +34,11 @@ export function buildNaiveGateway(server: HttpServer, capBytes = 1 << 20) {
         ws.send(frame);
         sent++;
         bytes += frame.length;
+        // Not all handed to the kernel: the frame has not left the server yet.
+        if (ws.bufferedAmount > 0) queued++;
       }
     },
-    stats: () => ({ sent, dropped, bytes, clients: clients.size }),
+    stats: () => ({ sent, dropped, bytes, queued, clients: clients.size }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of clients.keys()) ws.terminate();

@@ -1,6 +1,7 @@
 /**
  * The WebSocket gateway: per tick, changed vehicles are encoded once into grid-cell parts, and each
- * client gets one frame assembled from the parts of the cells its viewport touches. Slow clients are
+ * client gets one frame assembled from the parts of the cells its viewport touches. Ticks are spread
+ * over client groups (tick-group.ts) so that no position waits for a whole fan-out. Slow clients are
  * coalesced (latest per vehicle), then closed (4008). Uses `ws` directly in noServer mode on the
  * HTTP server's upgrade event: the fan-out needs pre-encoded shared buffers and bufferedAmount.
  */
@@ -26,12 +27,16 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../state/clock.ts';
 import type { VehicleChange, VehicleStore } from '../state/vehicle-store.ts';
 import type { Server } from '../transport/server.ts';
-import { CellPart, type EncodedVehicle } from './cell-part.ts';
+import { CellIndex } from './cell-index.ts';
 import { ClientSession } from './client-session.ts';
 import { CLOSE, GATEWAY_BAD_MESSAGE, GATEWAY_ORIGIN_REJECTED, GATEWAY_TOO_MANY_CLIENTS } from './errors.ts';
-import { CELL_LAT, CELL_LON, type CellKey, CellView, cellOf } from './grid.ts';
+import { FrameBuffer } from './frame-buffer.ts';
+import { CELL_LAT, CELL_LON, CellView, cellOf } from './grid.ts';
 import { originAllowed } from './origin-allowed.ts';
-import { collectForClient, emptyPieces, type FramePieces, selects, type TickParts } from './tick-frames.ts';
+import { collectForClient, emptyPieces, type FramePieces, resetPieces, selects } from './tick-frames.ts';
+import { TickGroup } from './tick-group.ts';
+import type { TickParts } from './tick-parts.ts';
+import type { EncodedVehicle, VehicleTrack } from './vehicle-track.ts';
 
 export interface GatewayOptions {
   readonly store: VehicleStore;
@@ -39,6 +44,12 @@ export interface GatewayOptions {
   readonly clock: Clock;
   readonly feedMode: FeedMode;
   readonly tickMs: number;
+  /**
+   * Client groups a tick is spread over (default: one per 10 ms of tick, 1..32): every
+   * tickMs / tickGroups one group gets its frames, so a position waits at most one tick plus one
+   * group's fan-out.
+   */
+  readonly tickGroups?: number;
   readonly highWaterBytes: number;
   readonly slowCloseMs: number;
   readonly maxFrameBytes: number;
@@ -70,12 +81,14 @@ export interface GatewayStats {
   readonly slowClosed: number;
   readonly rejected: number;
   readonly badMessages: number;
+  /** Frames not wholly handed to the kernel by ws.send (they wait in the socket's user-space buffer). */
+  readonly framesQueued: number;
 }
 
 export interface Gateway extends Server {
   /** For the HTTP server's `upgrade` event; ignores other paths (returns false). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** One batching step (the timer calls it; tests may too). */
+  /** One whole batching step: every group's frames (the timer does one group at a time; tests call this). */
   tick(): void;
   broadcast(message: ServerMessage): void;
   stats(): GatewayStats;
@@ -87,11 +100,16 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const maxPending = options.maxPending ?? 20_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   const clients = new Set<ClientSession>();
-  const changed = new Map<string, VehicleChange>();
-  const records = new Map<string, EncodedVehicle>();
-  const cellOfVehicle = new Map<string, CellKey>();
+  const groupCount = options.tickGroups ?? Math.min(32, Math.round(options.tickMs / 10));
+  const groups = Array.from({ length: Math.max(1, Math.floor(groupCount)) }, () => new TickGroup());
+  let turn = 0;
+  const tracks = new Map<string, VehicleTrack>();
+  const index = new CellIndex();
   const writer = new ByteWriter(256);
+  /** Reused for every client's frame of a tick (ticks are synchronous). */
+  const scratch = emptyPieces(false);
   const timers: NodeJS.Timeout[] = [];
+  let tickTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let nextId = 1;
   let stopping = false;
@@ -106,35 +124,68 @@ export function buildGateway(options: GatewayOptions): Gateway {
     slowClosed: 0,
     rejected: 0,
     badMessages: 0,
+    framesQueued: 0,
   };
 
-  const encoded = (v: VehicleState): EncodedVehicle => {
-    let e = records.get(v.vehicleId);
-    if (!e) {
+  const trackOf = (id: string): VehicleTrack => {
+    let t = tracks.get(id);
+    if (!t) {
+      t = { id, idBytes: encodeRemovedId(id, writer), cell: undefined, receivedAt: 0, encoded: undefined };
+      tracks.set(id, t);
+    }
+    return t;
+  };
+
+  const encodeTrack = (t: VehicleTrack, v: VehicleState): EncodedVehicle => {
+    if (!t.encoded) {
       s.recordsEncoded++;
-      e = {
+      t.encoded = {
         id: v.vehicleId,
         mode: v.mode,
         routeId: v.routeId,
         line: v.line,
         record: encodeVehicleRecord(v, writer),
-        idBytes: encodeRemovedId(v.vehicleId, writer),
+        idBytes: t.idBytes,
       };
-      records.set(v.vehicleId, e);
     }
-    return e;
+    return t.encoded;
   };
+
+  /** The vehicle's latest state, encoded once. */
+  const encoded = (v: VehicleState): EncodedVehicle => encodeTrack(trackOf(v.vehicleId), v);
+
+  const frameBuffer = new FrameBuffer();
+  const exactFrame = (size: number): Uint8Array => Buffer.allocUnsafe(size);
+  /** A socket that is already backed up will hold the frame: give it its own, exact-size memory. */
+  const allocFor = (client: ClientSession) =>
+    client.socket.bufferedAmount > 0 ? exactFrame : frameBuffer.take;
 
   const sendRaw = (client: ClientSession, frame: string | Uint8Array): void => {
     if (client.socket.readyState !== WebSocket.OPEN) return;
     client.socket.send(frame);
+    if (client.socket.bufferedAmount > 0) {
+      // Not all in the kernel: the socket holds the frame's bytes (see FrameBuffer).
+      s.framesQueued++;
+      frameBuffer.release();
+    }
     s.frames++;
     s.bytes += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
   };
 
   const sendPieces = (client: ClientSession, p: FramePieces, now: number): void => {
     if (p.removedCount === 0 && p.updateCount === 0) return;
-    sendRaw(client, assembleFrame(FRAME_TAG_BATCH, now, p.removed, p.removedCount, p.updates, p.updateCount));
+    sendRaw(
+      client,
+      assembleFrame(
+        FRAME_TAG_BATCH,
+        now,
+        p.removed,
+        p.removedCount,
+        p.updates,
+        p.updateCount,
+        allocFor(client),
+      ),
+    );
     s.updates += p.updateCount;
     if (p.oldest !== Number.POSITIVE_INFINITY) options.onFrameLatency?.(clock() - p.oldest);
   };
@@ -149,18 +200,42 @@ export function buildGateway(options: GatewayOptions): Gateway {
     let first = true;
     const flush = () => {
       const tag = first ? FRAME_TAG_SNAPSHOT : FRAME_TAG_BATCH;
-      sendRaw(client, assembleFrame(tag, now, [], 0, chunk, chunk.length));
+      sendRaw(client, assembleFrame(tag, now, [], 0, chunk, chunk.length, allocFor(client)));
       s.updates += chunk.length;
       first = false;
       chunk = [];
       size = FRAME_HEADER_BYTES;
     };
-    for (const v of store.values()) {
-      if (!selects(client, v, cellOf(v.lon, v.lat))) continue;
+    const add = (v: VehicleState) => {
       const { record } = encoded(v);
       if (size + record.length > options.maxFrameBytes && chunk.length > 0) flush();
       chunk.push(record);
       size += record.length;
+    };
+    const view = client.view;
+    const keys = view?.keyList;
+    if (keys !== undefined) {
+      // The cells of the view, not the whole fleet.
+      for (const key of keys) {
+        for (const id of index.vehiclesIn(key)) {
+          const v = store.get(id);
+          if (v && client.passes(v.mode, v.routeId, v.line)) add(v);
+        }
+      }
+      const followed = client.follow === null ? undefined : store.get(client.follow);
+      const cell = followed && index.get(followed.vehicleId);
+      if (
+        followed &&
+        !(
+          cell !== undefined &&
+          view!.has(cell) &&
+          client.passes(followed.mode, followed.routeId, followed.line)
+        )
+      ) {
+        add(followed);
+      }
+    } else {
+      for (const v of store.values()) if (selects(client, v, cellOf(v.lon, v.lat))) add(v);
     }
     if (first || chunk.length > 0) flush();
     s.snapshots++;
@@ -171,12 +246,12 @@ export function buildGateway(options: GatewayOptions): Gateway {
     const p = emptyPieces(false);
     for (const id of client.pending) {
       const v = store.get(id);
-      const cell = cellOfVehicle.get(id);
+      const cell = index.get(id);
       if (v && cell !== undefined && selects(client, v, cell)) {
         p.updates.push(encoded(v).record);
         p.updateCount++;
       } else {
-        p.removed.push(records.get(id)?.idBytes ?? encodeRemovedId(id, writer));
+        p.removed.push(tracks.get(id)?.idBytes ?? encodeRemovedId(id, writer));
         p.removedCount++;
       }
     }
@@ -188,8 +263,8 @@ export function buildGateway(options: GatewayOptions): Gateway {
     if (!client.view || client.socket.readyState !== WebSocket.OPEN) return;
     const over = client.socket.bufferedAmount > options.highWaterBytes;
     const coalescing = over || client.pending.size > 0;
-    const pieces = emptyPieces(coalescing);
-    collectForClient(client, tick, cellOfVehicle, pieces);
+    const pieces = resetPieces(scratch, coalescing);
+    collectForClient(client, tick, index, pieces);
     if (over) {
       client.slowSince ??= now;
       if (now - client.slowSince >= options.slowCloseMs) {
@@ -221,41 +296,53 @@ export function buildGateway(options: GatewayOptions): Gateway {
     }
   };
 
+  /** For tick groups: a changed vehicle's record (its track is on the map: the store has it). */
+  const encodeChanged = (t: VehicleTrack): EncodedVehicle => encodeTrack(t, store.get(t.id)!);
+
+  /** One group's frames: its changes since its last turn, to each of its clients. */
+  const tickGroup = (group: TickGroup): void => {
+    if (group.clients.size === 0) {
+      group.discard();
+      return;
+    }
+    const parts = group.takeParts(encodeChanged);
+    const now = clock();
+    for (const client of group.clients) tickClient(client, parts, now);
+  };
+
   const tick = (): void => {
     s.ticks++;
-    const now = clock();
-    const cells = new Map<CellKey, CellPart>();
-    const updates = new Map<string, EncodedVehicle>();
-    const removed = new Map<string, Uint8Array>();
-    const part = (key: CellKey) => {
-      let p = cells.get(key);
-      if (!p) {
-        p = new CellPart();
-        cells.set(key, p);
-      }
-      return p;
-    };
-    for (const id of changed.keys()) {
-      const prev = cellOfVehicle.get(id);
-      const v = store.get(id);
-      if (!v) {
-        const idBytes = records.get(id)?.idBytes ?? encodeRemovedId(id, writer);
-        records.delete(id);
-        cellOfVehicle.delete(id);
-        if (prev !== undefined) part(prev).addRemoved(id, idBytes);
-        removed.set(id, idBytes);
-        continue;
-      }
-      const e = encoded(v);
-      const cell = cellOf(v.lon, v.lat);
-      if (prev !== undefined && prev !== cell) part(prev).addRemoved(id, e.idBytes);
-      part(cell).addUpdate(e, store.receivedAt(id) ?? now);
-      cellOfVehicle.set(id, cell);
-      updates.set(id, e);
-    }
-    changed.clear();
-    const parts: TickParts = { cells, updates, removed };
-    for (const client of clients) tickClient(client, parts, now);
+    for (const group of groups) tickGroup(group);
+  };
+
+  /**
+   * The timer's step: the next group in turn, a whole tick every tickMs. Scheduled against a fixed
+   * time line (not setInterval, which restarts from each late firing: the lateness would add up and
+   * stretch every client's tick); a gateway more than a tick behind starts a new time line.
+   */
+  const slice = options.tickMs / groups.length;
+  let due = 0;
+  const tickNextGroup = (): void => {
+    if (turn === 0) s.ticks++;
+    tickGroup(groups[turn]!);
+    turn = (turn + 1) % groups.length;
+    const now = performance.now();
+    due += slice;
+    if (due < now - options.tickMs) due = now;
+    tickTimer = setTimeout(tickNextGroup, Math.max(0, due - now));
+  };
+
+  const onStoreChange = (id: string, change: VehicleChange): void => {
+    const track = trackOf(id);
+    const v = change === 'remove' ? undefined : store.get(id);
+    const cell = v === undefined ? undefined : cellOf(v.lon, v.lat);
+    const before = index.move(id, cell);
+    track.cell = cell;
+    track.encoded = undefined;
+    track.receivedAt = store.receivedAt(id) ?? clock();
+    // A removed vehicle's track lives on in the groups until each has told its clients.
+    if (cell === undefined) tracks.delete(id);
+    for (const group of groups) group.noteChange(track, before);
   };
 
   const onMessage = (client: ClientSession, data: RawData, isBinary: boolean): void => {
@@ -298,11 +385,18 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const onConnection = (socket: WebSocket): void => {
     const client = new ClientSession(nextId++, socket);
     clients.add(client);
+    // The least populated group: ticks stay even as clients come and go.
+    let group = groups[0]!;
+    for (const g of groups) if (g.clients.size < group.clients.size) group = g;
+    group.clients.add(client);
     socket.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     socket.on('pong', () => {
       client.alive = true;
     });
-    socket.on('close', () => clients.delete(client));
+    socket.on('close', () => {
+      clients.delete(client);
+      group.clients.delete(client);
+    });
     socket.on('error', (error) =>
       logger.debug({ client: client.id, err: error.message }, 'client socket error'),
     );
@@ -356,16 +450,23 @@ export function buildGateway(options: GatewayOptions): Gateway {
     name: 'gateway',
     async start() {
       stopping = false;
-      unsubscribe = store.onChange((id, change) => {
-        if (change === 'remove' || !changed.has(id)) changed.set(id, change);
-        records.delete(id);
-      });
-      timers.push(setInterval(tick, options.tickMs));
+      index.clear();
+      tracks.clear();
+      for (const v of store.values()) {
+        const track = trackOf(v.vehicleId);
+        track.cell = cellOf(v.lon, v.lat);
+        track.receivedAt = store.receivedAt(v.vehicleId) ?? clock();
+        index.move(v.vehicleId, track.cell);
+      }
+      unsubscribe = store.onChange(onStoreChange);
+      due = performance.now() + slice;
+      tickTimer = setTimeout(tickNextGroup, slice);
       timers.push(setInterval(heartbeat, options.heartbeatMs ?? 30_000));
       timers.push(setInterval(status, options.statusIntervalMs ?? 5000));
     },
     async stop() {
       stopping = true;
+      clearTimeout(tickTimer);
       for (const t of timers) clearInterval(t);
       timers.length = 0;
       unsubscribe?.();
@@ -374,6 +475,10 @@ export function buildGateway(options: GatewayOptions): Gateway {
       while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const client of clients) client.socket.terminate();
       clients.clear();
+      for (const g of groups) {
+        g.clients.clear();
+        g.discard();
+      }
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
     handleUpgrade(req, socket, head) {

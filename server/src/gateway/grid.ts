@@ -6,10 +6,14 @@ import type { BBox } from '@realtimemap/shared';
 
 export const CELL_LON = 0.02;
 export const CELL_LAT = 0.01;
-const COLS = Math.round(360 / CELL_LON);
+/** Columns of the grid (a cell key is row * COLS + column). */
+export const COLS = Math.round(360 / CELL_LON);
 const ROWS = Math.round(180 / CELL_LAT);
 
 export type CellKey = number;
+
+/** About 90 x 45 km in Helsinki: beyond that a view is checked against the cells that have news. */
+const MAX_KEY_LIST = 4096;
 
 const col = (lon: number) => Math.min(COLS - 1, Math.max(0, Math.floor((lon + 180) / CELL_LON)));
 const row = (lat: number) => Math.min(ROWS - 1, Math.max(0, Math.floor((lat + 90) / CELL_LAT)));
@@ -30,6 +34,11 @@ export interface CellRect {
 export class CellView {
   readonly rects: readonly CellRect[];
   readonly count: number;
+  /**
+   * Every cell key of the view, row by row, when there are at most MAX_KEY_LIST (computed once:
+   * ticks walk it for every client); larger views are checked cell by cell with `has`.
+   */
+  readonly keyList: readonly CellKey[] | undefined;
 
   constructor(bbox: BBox) {
     const [w, s, e, n] = bbox;
@@ -43,6 +52,7 @@ export class CellView {
             { c0: 0, c1: col(e), r0, r1 },
           ];
     this.count = this.rects.reduce((sum, r) => sum + (r.c1 - r.c0 + 1) * (r.r1 - r.r0 + 1), 0);
+    this.keyList = this.count <= MAX_KEY_LIST ? [...this.keys()] : undefined;
   }
 
   has(key: CellKey): boolean {

@@ -35,6 +35,7 @@ export const FRAME_HEADER_BYTES = 18;
 /**
  * Builds one binary frame from already-encoded parts: one allocation, then copies. `removed` parts
  * hold u8-length-prefixed ids, `updates` parts hold vehicle records; the counts are the totals.
+ * `alloc` may hand out uninitialised or pooled memory (the server's fan-out uses Node's Buffer pool).
  */
 export function assembleFrame(
   tag: typeof FRAME_TAG_BATCH | typeof FRAME_TAG_SNAPSHOT,
@@ -43,12 +44,13 @@ export function assembleFrame(
   removedCount: number,
   updates: readonly Uint8Array[],
   updateCount: number,
+  alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size),
 ): Uint8Array {
   let size = FRAME_HEADER_BYTES;
   for (const p of removed) size += p.length;
   for (const p of updates) size += p.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  const out = alloc(size);
+  const view = new DataView(out.buffer, out.byteOffset, size);
   view.setUint8(0, tag);
   view.setUint8(1, PROTOCOL_VERSION);
   view.setFloat64(2, serverTime, true);

@@ -1,0 +1,135 @@
+import type { BatchMessage, BBox, VehicleState } from '@realtimemap/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { position } from '../support/position-fixture.ts';
+import { connect, type Harness, startHarness, type TestClient, waitUntil } from './harness.ts';
+
+const VIEW: BBox = [24.9, 60.15, 24.96, 60.18];
+const at = (n: number, lon: number, lat: number, eventTime: number) =>
+  position({ vehicleId: `0022/0000${n}`, vehicleNumber: `0000${n}`, lon, lat, eventTime });
+const IN_VIEW = [24.93, 60.165] as const;
+const OUT_WEST = [24.7, 60.165] as const;
+const OUT_EAST = [25.2, 60.165] as const;
+
+async function settle(client: TestClient): Promise<void> {
+  const t = Math.random();
+  client.send({ type: 'ping', t });
+  await waitUntil(() => client.messages.some((m) => m.type === 'pong' && m.t === t), 'pong');
+}
+const batches = (c: TestClient) => c.messages.filter((m): m is BatchMessage => m.type === 'batch');
+
+/** What the client holds after applying every snapshot and batch in order. */
+function held(c: TestClient): Map<string, VehicleState> {
+  const view = new Map<string, VehicleState>();
+  for (const m of c.messages) {
+    if (m.type === 'snapshot') {
+      view.clear();
+      for (const v of m.vehicles) view.set(v.vehicleId, v);
+    } else if (m.type === 'batch') {
+      for (const id of m.removed) view.delete(id);
+      for (const v of m.updates) view.set(v.vehicleId, v);
+    }
+  }
+  return view;
+}
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('gateway: ticks spread over client groups', () => {
+  it('gateway: with clients in several groups, a whole tick still gives each client one frame', async () => {
+    h = await startHarness({ tickGroups: 4 });
+    const clients = await Promise.all(Array.from({ length: 6 }, () => connect(h!.url)));
+    for (const c of clients) c.viewport(VIEW);
+    await Promise.all(clients.map((c) => c.waitFor('snapshot')));
+    h.gateway.tick();
+    h.store.apply(at(1, ...IN_VIEW, 1000));
+    h.store.apply(at(2, ...IN_VIEW, 1000));
+    h.gateway.tick();
+    h.store.apply(at(1, ...IN_VIEW, 2000));
+    h.gateway.tick();
+    await Promise.all(clients.map(settle));
+    for (const c of clients) {
+      expect(batches(c).map((b) => b.updates.map((u) => [u.vehicleId, u.eventTime]))).toEqual([
+        [
+          ['0022/00001', 1000],
+          ['0022/00002', 1000],
+        ],
+        [['0022/00001', 2000]],
+      ]);
+    }
+  });
+
+  it('gateway: on its own timer, every group gets its frames within a tick', async () => {
+    h = await startHarness({ tickMs: 100, tickGroups: 5 });
+    const clients = await Promise.all(Array.from({ length: 10 }, () => connect(h!.url)));
+    for (const c of clients) c.viewport(VIEW);
+    await Promise.all(clients.map((c) => c.waitFor('snapshot')));
+    h.store.apply(at(1, ...IN_VIEW, 1000));
+    await waitUntil(
+      () => clients.every((c) => held(c).get('0022/00001')?.eventTime === 1000),
+      'every client to get the update',
+    );
+    await Promise.all(clients.map(settle));
+    // One change, one frame each: no group sent it twice, none missed it.
+    for (const c of clients) expect(batches(c)).toHaveLength(1);
+  });
+
+  it('gateway: a vehicle a snapshot showed between two ticks is removed when it drives off', async () => {
+    h = await startHarness({ tickGroups: 2 });
+    const watcher = await connect(h.url);
+    watcher.viewport([24.5, 60.0, 25.5, 60.4]);
+    await watcher.waitFor('snapshot');
+    h.store.apply(at(1, ...OUT_WEST, 1000));
+    h.gateway.tick();
+    // Between two ticks: the vehicle drives into the view, a client joins and its snapshot shows it...
+    h.store.apply(at(1, ...IN_VIEW, 2000));
+    const c = await connect(h.url);
+    c.viewport(VIEW);
+    const snap = await c.waitFor('snapshot');
+    expect(snap.vehicles.map((v) => v.vehicleId)).toEqual(['0022/00001']);
+    // ...then it drives off to the other side before the next tick.
+    h.store.apply(at(1, ...OUT_EAST, 3000));
+    h.gateway.tick();
+    await settle(c);
+    expect(held(c).has('0022/00001')).toBe(false);
+  });
+
+  it('gateway: a vehicle created and removed between two ticks leaves the snapshot that showed it', async () => {
+    h = await startHarness({ tickGroups: 2 });
+    h.gateway.tick();
+    h.store.apply(at(1, ...IN_VIEW, 1000));
+    const c = await connect(h.url);
+    c.viewport(VIEW);
+    const snap = await c.waitFor('snapshot');
+    expect(snap.vehicles).toHaveLength(1);
+    h.advance(200_000);
+    expect(h.store.sweep().removed).toEqual(['0022/00001']);
+    h.gateway.tick();
+    await settle(c);
+    expect(held(c).size).toBe(0);
+  });
+
+  it('gateway: a viewport of the whole world gets every change and every removal', async () => {
+    h = await startHarness({ tickGroups: 2 });
+    h.store.apply(at(1, ...IN_VIEW, 1000));
+    const c = await connect(h.url);
+    c.viewport([-180, -85, 180, 85]);
+    await c.waitFor('snapshot');
+    h.store.apply(at(1, ...OUT_EAST, 2000));
+    h.store.apply(at(2, 139.7, 35.7, 1000));
+    h.gateway.tick();
+    await settle(c);
+    expect([...held(c).values()].map((v) => [v.vehicleId, v.lon])).toEqual([
+      ['0022/00001', 25.2],
+      ['0022/00002', 139.7],
+    ]);
+    h.advance(200_000);
+    h.store.sweep();
+    h.gateway.tick();
+    await settle(c);
+    expect(held(c).size).toBe(0);
+  });
+});
