@@ -4,8 +4,11 @@
  * one handler; messages/s and p50/p99 publish-to-handler latency; best of alternating rounds).
  * - jetstream: js.publish (PubAck) -> pull consumer -> handler -> ack. Two baselines: the bare raw
  *   client (payload only) and the raw client sending what the backend sends (message-id as
- *   Nats-Msg-Id for de-duplication, content-type, key header).
+ *   Nats-Msg-Id for de-duplication, content-type, key header) and reading on receipt what the
+ *   backend reads (those headers and the delivery count).
  * - core: publish confirmed by a flush round trip -> subscription -> handler; the same two baselines.
+ * Both raw clients connect with `noAsyncTraces: true`, as the backend does (no Error object with a
+ * stack trace built per request): the baselines keep every client-side saving the backend uses.
  */
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -40,7 +43,7 @@ function brokerPipe(options: NatsBrokerOptions): PipeFactory {
 
 function rawJetStream(sameHeaders: boolean): PipeFactory {
   return async (deliver) => {
-    const nc = await connect({ servers: URL });
+    const nc = await connect({ servers: URL, noAsyncTraces: true });
     const id = randomUUID().slice(0, 8);
     const topic = `rtm.bench.raw.${id}`;
     const stream = `${PREFIX}_raw_${id}`;
@@ -56,6 +59,8 @@ function rawJetStream(sameHeaders: boolean): PipeFactory {
     void (async () => {
       for await (const m of messages) {
         const v = JSON.parse(decoder.decode(m.data)) as Payload;
+        // With the headers sent, read them too (as any consumer of them would): id, key, attempt.
+        if (sameHeaders) void [m.headers?.get('message-id'), m.headers?.get('x-key'), m.info.deliveryCount];
         deliver(v.seq, v.sentAt);
         m.ack();
       }
@@ -83,10 +88,21 @@ function rawJetStream(sameHeaders: boolean): PipeFactory {
   };
 }
 
-/** Same confirmation as the backend's core mode: a publish counts once a flush after it returned. */
+/**
+ * Same confirmation as the backend's core mode: a publish counts once a flush after it returned, and
+ * the publishes of one turn share one flush (a PING/PONG each would be a baseline nobody would write).
+ */
 function rawCore(sameHeaders: boolean): PipeFactory {
   return async (deliver) => {
-    const nc = await connect({ servers: URL });
+    const nc = await connect({ servers: URL, noAsyncTraces: true });
+    let pending: Promise<void> | undefined;
+    const flush = (): Promise<void> =>
+      (pending ??= new Promise<void>((resolve, reject) => {
+        queueMicrotask(() => {
+          pending = undefined;
+          nc.flush().then(resolve, reject);
+        });
+      }));
     const topic = `rtm.bench.core.${randomUUID().slice(0, 8)}`;
     nc.subscribe(topic, {
       callback: (_err, m) => {
@@ -108,7 +124,7 @@ function rawCore(sameHeaders: boolean): PipeFactory {
         } else {
           nc.publish(topic, data);
         }
-        await nc.flush();
+        await flush();
       },
       close: () => nc.drain(),
     };

@@ -7,7 +7,15 @@
  */
 import amqp from 'amqplib';
 import { createRabbitmqBroker } from '../src/transport/backends/rabbitmq/index.ts';
-import { pool, Recorder, type Result, type Sample, sample, timed } from './support/round-trip.ts';
+import {
+  formatResult,
+  pool,
+  Recorder,
+  type Result,
+  type Sample,
+  sample,
+  timed,
+} from './support/round-trip.ts';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const N = Number(process.env.BENCH_N ?? 5_000);
@@ -61,7 +69,7 @@ async function raw(round: number): Promise<Result> {
             {
               persistent: true,
               contentType: 'application/json',
-              headers: { 'x-message-key': `v${i % 500}` },
+              headers: { 'x-key': `v${i % 500}` },
             },
             (err: unknown) => (err ? reject(err) : resolve()),
           );
@@ -82,8 +90,7 @@ async function cleanup(): Promise<void> {
   await connection.close();
 }
 
-const fmt = (r: Result) =>
-  `${Math.round(r.msgsPerSec).toLocaleString('en')} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+const fmt = formatResult;
 const best = (rs: Result[]) => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
 
 try {
@@ -99,7 +106,9 @@ try {
   );
   console.log(`  backend     ${fmt(o)}`);
   console.log(`  raw amqplib ${fmt(r)}`);
-  console.log(`  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x)`);
+  console.log(
+    `  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x); cpu per message ${(o.cpuUs / r.cpuUs).toFixed(2)}x the raw client's`,
+  );
 } finally {
   await cleanup();
 }

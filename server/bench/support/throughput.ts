@@ -35,6 +35,12 @@ export interface Result {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /**
+   * This process's CPU time (user + system) per message over the whole run, warm-up included: less
+   * sensitive to other load on the machine than msg/s (work done outside the process, such as a
+   * broker server's, is not in it).
+   */
+  readonly cpuMicrosPerMessage: number;
 }
 
 export async function measure(name: string, factory: PipeFactory, options: RunOptions): Promise<Result> {
@@ -48,6 +54,7 @@ export async function measure(name: string, factory: PipeFactory, options: RunOp
   const finished = new Promise<void>((r) => {
     done = r;
   });
+  const cpuStart = process.cpuUsage();
   const pipe = await factory((seq, sentAt) => {
     received++;
     if (seq >= warmup && measured < latencies.length) latencies[measured++] = performance.now() - sentAt;
@@ -77,6 +84,7 @@ export async function measure(name: string, factory: PipeFactory, options: RunOp
     await pipe.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const sorted = Array.from(latencies.subarray(0, measured)).sort((a, b) => a - b);
   const pick = (q: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -87,22 +95,30 @@ export async function measure(name: string, factory: PipeFactory, options: RunOp
     perSecond: options.messages / seconds,
     p50Ms: pick(0.5),
     p99Ms: pick(0.99),
+    cpuMicrosPerMessage: (cpu.user + cpu.system) / total,
   };
 }
 
 /**
  * Runs ours and the baseline `rounds` times, alternating (so drift hits both), keeps each one's best
- * round, prints both and the ratio; returns the ratio ours/baseline.
+ * round, prints both and the ratio; returns the ratio ours/baseline. `references` are measured and
+ * printed alongside for context (e.g. the raw client with some of our extra work) but never enter the
+ * ratio.
  */
 export async function compare(
   title: string,
   ours: { name: string; factory: PipeFactory },
   baseline: { name: string; factory: PipeFactory },
-  options: RunOptions & { rounds?: number; target?: number },
+  options: RunOptions & {
+    rounds?: number;
+    target?: number;
+    references?: readonly { name: string; factory: PipeFactory }[];
+  },
 ): Promise<number> {
   const best = new Map<string, Result>();
+  const references = options.references ?? [];
   for (let r = 0; r < (options.rounds ?? 2); r++) {
-    for (const c of [baseline, ours]) {
+    for (const c of [baseline, ...references, ours]) {
       const result = await measure(c.name, c.factory, options);
       const prev = best.get(c.name);
       if (!prev || result.perSecond > prev.perSecond) best.set(c.name, result);
@@ -114,9 +130,9 @@ export async function compare(
   console.log(
     `\n${title} (${options.messages} messages, window ${options.window ?? 100}, best of ${options.rounds ?? 2})`,
   );
-  for (const x of [b, o]) {
+  for (const x of [b, ...references.map((c) => best.get(c.name)!), o]) {
     console.log(
-      `  ${x.name.padEnd(34)} ${Math.round(x.perSecond).toString().padStart(9)} msg/s   p50 ${x.p50Ms.toFixed(2)} ms   p99 ${x.p99Ms.toFixed(2)} ms`,
+      `  ${x.name.padEnd(34)} ${Math.round(x.perSecond).toString().padStart(9)} msg/s   p50 ${x.p50Ms.toFixed(2)} ms   p99 ${x.p99Ms.toFixed(2)} ms   cpu ${x.cpuMicrosPerMessage.toFixed(2)} us/msg`,
     );
   }
   const target = options.target ?? 0.85;

@@ -20,6 +20,11 @@ export interface Capabilities {
   readonly headers: boolean;
   /** Portable topic wildcards (`*` one segment, `>` the rest) are mapped to the backend's syntax. */
   readonly wildcards: boolean;
+  /**
+   * A subscription can start at a time in the past (`SubscribeOptions.from`) and tells when it has
+   * caught up (`Subscription.caughtUp`). Absent = no. Backends without it ignore `from`.
+   */
+  readonly replay?: boolean;
 }
 
 export interface PublishOptions {
@@ -55,6 +60,12 @@ export interface SubscribeOptions<T = unknown> {
   readonly orderedByKey?: boolean;
   readonly policy?: Partial<DeliveryPolicy>;
   readonly codec?: Codec<T>;
+  /**
+   * Where a new subscription starts (backends with `capabilities.replay` only): at the first message
+   * stored at or after `time` (epoch ms) instead of at the end. A group that already has a position
+   * keeps it. Used to rebuild state from the broker's history.
+   */
+  readonly from?: { readonly time: number };
 }
 
 export interface Subscription {
@@ -64,6 +75,11 @@ export interface Subscription {
   close(): Promise<void>;
   /** Resolves when the subscription ends: undefined after close(), or the error that ended it. */
   readonly closed: Promise<Error | undefined>;
+  /**
+   * With `from` on a backend with `replay`: resolves once every message stored before subscribe()
+   * was called has been handled (or the subscription ended). Absent otherwise.
+   */
+  readonly caughtUp?: Promise<void>;
 }
 
 /** Connection status, streamed as events. */

@@ -24,6 +24,8 @@ export type { Codec } from './codec.ts';
 export { codecForContentType, jsonCodec, msgpackCodec, rawCodec } from './codecs/index.ts';
 export { BACKENDS, type BackendName, type BrokerConfig, createBroker } from './create-broker.ts';
 export { DEFAULT_DELIVERY_POLICY, resolvePolicy } from './delivery/policy.ts';
+export { newTraceparent, parseTraceparent, type TraceContext } from './delivery/traceparent.ts';
+export { currentTraceContext, withTracing } from './delivery/tracing.ts';
 export * from './errors.ts';
 export { silentLogger, type TransportLogger } from './logger.ts';
 export { type Handler, HEADER, type Headers, type Message } from './message.ts';

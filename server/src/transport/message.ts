@@ -9,6 +9,11 @@ export const HEADER = {
   correlationId: 'correlation-id',
   traceparent: 'traceparent',
   contentType: 'content-type',
+  /**
+   * The message key, on backends with no key field of their own (MQTT user property, NATS and AMQP
+   * header). Read into `Message.key`, not shown among the headers.
+   */
+  key: 'x-key',
   /** Set on dead-lettered messages: the last error's message. */
   error: 'x-error',
   /** Set on dead-lettered messages: the error's stable code, when it has one. */

@@ -38,6 +38,7 @@ describe('capability table', () => {
       'requestReply',
       'headers',
       'wildcards',
+      'replay',
     ];
     for (const row of table.values()) expect(Object.keys(row).sort()).toEqual([...columns].sort());
   });
@@ -50,7 +51,8 @@ describe('capability table', () => {
         const mod = (await import(`../../src/transport/backends/${backend}/index.ts`)) as {
           capabilities: Capabilities;
         };
-        expect(table.get(backend)).toEqual({ ...mod.capabilities });
+        // An optional flag a backend leaves out reads as "no".
+        expect(table.get(backend)).toEqual({ replay: false, ...mod.capabilities });
       },
     );
   }

@@ -7,11 +7,19 @@ export {
   deadLetterHeaders,
   publishDeadLetter,
 } from './dead-letter.ts';
+export { type Deadline, DeadlineSweep } from './deadline-sweep.ts';
 export { type DecodeResult, decodeMessage, pickCodec } from './decode-message.ts';
 export { Fifo } from './fifo.ts';
 export { buildPublishHeaders, newMessageId, normalizeHeaders } from './headers.ts';
 export { KeyedScheduler } from './keyed-scheduler.ts';
 export { DEAD_LETTER_SUFFIX, DEFAULT_DELIVERY_POLICY, deadLetterTopicFor, resolvePolicy } from './policy.ts';
-export { type RetryLocallyOptions, type RetryOutcome, retryLocally } from './retry-locally.ts';
-export { type HandlerResult, runHandler, toError } from './run-handler.ts';
+export {
+  deliverLocally,
+  type RetryLocallyOptions,
+  type RetryOutcome,
+  retryLocally,
+} from './retry-locally.ts';
+export { attemptHandler, type HandlerResult, runHandler, toError } from './run-handler.ts';
 export { sleep } from './sleep.ts';
+export { newTraceparent, parseTraceparent, type TraceContext } from './traceparent.ts';
+export { currentTraceContext, withTracing } from './tracing.ts';

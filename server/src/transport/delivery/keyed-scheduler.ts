@@ -3,11 +3,16 @@ import { Fifo } from './fifo.ts';
 
 type Task = () => Promise<void> | void;
 
+/** A task that takes one argument, so a caller can schedule without a closure per message. */
+type ArgTask<A> = (arg: A) => Promise<void> | void;
+
 interface Entry {
   readonly key: string | undefined;
-  readonly task: Task;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly task: ArgTask<unknown>;
+  readonly arg: unknown;
+  /** Absent for post(): nobody waits on the task's own promise. */
+  readonly resolve: (() => void) | undefined;
+  readonly reject: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -19,10 +24,14 @@ export class KeyedScheduler {
   readonly maxInFlight: number;
   readonly orderedByKey: boolean;
   private readonly ready = new Fifo<Entry>();
-  /** Keys with a task running or ready; their later tasks wait here. */
-  private readonly waitingByKey = new Map<string, Fifo<Entry>>();
+  /**
+   * Keys with a task running or ready; their later tasks wait here. null = active with nothing
+   * waiting (the common case: no queue is allocated until a second task of the key arrives).
+   */
+  private readonly waitingByKey = new Map<string, Fifo<Entry> | null>();
   private runningCount = 0;
   private queuedCount = 0;
+  private pumping = false;
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: { limit: number; resolve: () => void }[] = [];
 
@@ -55,19 +64,22 @@ export class KeyedScheduler {
    */
   run(key: string | undefined, task: Task): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const entry: Entry = { key: this.orderedByKey ? key : undefined, task, resolve, reject };
-      this.queuedCount++;
-      if (entry.key === undefined) {
-        this.ready.push(entry);
-      } else {
-        const chain = this.waitingByKey.get(entry.key);
-        if (chain) chain.push(entry);
-        else {
-          this.waitingByKey.set(entry.key, new Fifo());
-          this.ready.push(entry);
-        }
-      }
-      this.pump();
+      this.enqueue({ key: this.orderedByKey ? key : undefined, task, arg: undefined, resolve, reject });
+    });
+  }
+
+  /**
+   * Schedules `task(arg)` with no promise of its own (the hot path: no allocation beyond the entry).
+   * The task must handle its own failures; one that throws or rejects anyway surfaces as an unhandled
+   * rejection, as a `void run(...)` would.
+   */
+  post<A>(key: string | undefined, task: ArgTask<A>, arg: A): void {
+    this.enqueue({
+      key: this.orderedByKey ? key : undefined,
+      task: task as ArgTask<unknown>,
+      arg,
+      resolve: undefined,
+      reject: undefined,
     });
   }
 
@@ -83,25 +95,51 @@ export class KeyedScheduler {
     return new Promise((resolve) => this.capacityWaiters.push({ limit, resolve }));
   }
 
+  private enqueue(entry: Entry): void {
+    this.queuedCount++;
+    if (entry.key === undefined) {
+      this.ready.push(entry);
+    } else {
+      const chain = this.waitingByKey.get(entry.key);
+      if (chain === undefined) {
+        this.waitingByKey.set(entry.key, null);
+        this.ready.push(entry);
+      } else if (chain === null) {
+        const waiting = new Fifo<Entry>();
+        waiting.push(entry);
+        this.waitingByKey.set(entry.key, waiting);
+      } else chain.push(entry);
+    }
+    this.pump();
+  }
+
   private pump(): void {
-    while (this.runningCount < this.maxInFlight) {
-      const entry = this.ready.shift();
-      if (!entry) break;
-      this.queuedCount--;
-      this.runningCount++;
-      this.execute(entry);
+    // Not re-entrant: a task that finishes synchronously calls finish() -> pump() from inside this
+    // loop; the outer loop picks up what it made ready, so the stack stays flat however long the queue.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.runningCount < this.maxInFlight) {
+        const entry = this.ready.shift();
+        if (!entry) break;
+        this.queuedCount--;
+        this.runningCount++;
+        this.execute(entry);
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 
   private execute(entry: Entry): void {
     let returned: unknown;
     try {
-      returned = entry.task();
+      returned = entry.task(entry.arg);
     } catch (error) {
       this.finish(entry, error, true);
       return;
     }
-    // A task that finished synchronously costs no extra promise turn.
+    // A task that finished synchronously costs no promise turn at all.
     if (returned instanceof Promise) {
       returned.then(
         () => this.finish(entry, undefined, false),
@@ -113,12 +151,13 @@ export class KeyedScheduler {
   }
 
   private finish(entry: Entry, error: unknown, failed: boolean): void {
-    if (failed) entry.reject(error);
+    if (entry.resolve === undefined) {
+      if (failed) void Promise.reject(error);
+    } else if (failed) entry.reject!(error);
     else entry.resolve();
     this.runningCount--;
     if (entry.key !== undefined) {
-      const chain = this.waitingByKey.get(entry.key);
-      const next = chain?.shift();
+      const next = this.waitingByKey.get(entry.key)?.shift();
       if (next) this.ready.push(next);
       else this.waitingByKey.delete(entry.key);
     }

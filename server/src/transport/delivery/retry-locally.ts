@@ -2,7 +2,7 @@ import type { DeliveryPolicy } from '../broker.ts';
 import type { Handler, Message } from '../message.ts';
 import { backoffDelay } from './backoff.ts';
 import { withAttempt } from './build-message.ts';
-import { runHandler } from './run-handler.ts';
+import { attemptHandler, type HandlerResult } from './run-handler.ts';
 import { sleep } from './sleep.ts';
 
 export type RetryOutcome =
@@ -22,6 +22,8 @@ export interface RetryLocallyOptions<T> {
   readonly random?: () => number;
 }
 
+const ACKED_FIRST: RetryOutcome = Object.freeze({ type: 'acked', attempts: 1 });
+
 /**
  * The delivery policy applied in-process, for backends whose server cannot redeliver a nacked message
  * (memory, MQTT): run, and on failure wait backoffDelay() and run again with attempt + 1, up to
@@ -29,17 +31,34 @@ export interface RetryLocallyOptions<T> {
  * Starts from `message.attempt` (a server redelivery may already be past attempt 1).
  */
 export async function retryLocally<T>(options: RetryLocallyOptions<T>): Promise<RetryOutcome> {
-  const { handler, policy, signal } = options;
-  let message = options.message;
-  for (;;) {
-    const result = await runHandler(handler, message, policy);
-    if (result.ok) return { type: 'acked', attempts: message.attempt };
-    if (message.attempt >= policy.maxAttempts) {
-      return { type: 'exhausted', attempts: message.attempt, error: result.error };
-    }
-    const waited = await sleep(backoffDelay(policy, message.attempt, options.random), signal);
-    if (!waited || signal?.aborted)
-      return { type: 'aborted', attempts: message.attempt, error: result.error };
-    message = withAttempt(message, message.attempt + 1);
+  return deliverLocally(options);
+}
+
+/**
+ * retryLocally() with the first attempt run synchronously: when the handler returns without a
+ * promise and succeeds, the outcome comes back at once (no promise, no timer, no allocation), so a
+ * backend can finish a delivery and free its slot in the same turn. A failed or asynchronous attempt
+ * continues as retryLocally() describes (same backoff, attempts, timeout, abort).
+ */
+export function deliverLocally<T>(options: RetryLocallyOptions<T>): RetryOutcome | Promise<RetryOutcome> {
+  const { handler, message, policy } = options;
+  const result = attemptHandler(handler, message, policy);
+  if (result instanceof Promise) return result.then((r) => afterAttempt(options, r));
+  if (result.ok) return message.attempt === 1 ? ACKED_FIRST : { type: 'acked', attempts: message.attempt };
+  return afterAttempt(options, result);
+}
+
+/** What follows an attempt: acked, exhausted, or a backoff wait and the next attempt. */
+async function afterAttempt<T>(
+  options: RetryLocallyOptions<T>,
+  result: HandlerResult,
+): Promise<RetryOutcome> {
+  const { message, policy, signal } = options;
+  if (result.ok) return { type: 'acked', attempts: message.attempt };
+  if (message.attempt >= policy.maxAttempts) {
+    return { type: 'exhausted', attempts: message.attempt, error: result.error };
   }
+  const waited = await sleep(backoffDelay(policy, message.attempt, options.random), signal);
+  if (!waited || signal?.aborted) return { type: 'aborted', attempts: message.attempt, error: result.error };
+  return deliverLocally({ ...options, message: withAttempt(message, message.attempt + 1) });
 }

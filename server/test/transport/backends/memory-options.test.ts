@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryBroker } from '../../../src/transport/backends/memory/index.ts';
+import { rawCodec } from '../../../src/transport/codecs/raw-codec.ts';
 import { gate, settle, waitFor } from '../conformance/support.ts';
 
 describe('memory backend options', () => {
@@ -45,5 +46,51 @@ describe('memory backend options', () => {
       code: 'TRANSPORT_DEADLINE_EXCEEDED',
     });
     expect(broker.status.type).toBe('closed');
+  });
+
+  it('memory: publish copies bytes the caller may reuse (a Buffer as well as a Uint8Array)', async () => {
+    const broker = createMemoryBroker();
+    const hold = gate();
+    const got: string[] = [];
+    await broker.subscribe<Uint8Array>(
+      'q.copy',
+      async (m) => {
+        await hold.promise;
+        got.push(Buffer.from(m.value).toString());
+      },
+      { codec: rawCodec },
+    );
+    const buffer = Buffer.from('aaa');
+    const array = new Uint8Array([0x62, 0x62, 0x62]);
+    await broker.publish('q.copy', Buffer.from('first'), { codec: rawCodec }); // holds the handler
+    await broker.publish('q.copy', buffer, { codec: rawCodec });
+    await broker.publish('q.copy', array, { codec: rawCodec });
+    buffer.fill(0x78);
+    array.fill(0x78);
+    hold.open();
+    await waitFor(() => got.length === 3, 'three messages');
+    expect(got).toEqual(['first', 'aaa', 'bbb']);
+    await broker.close();
+  });
+
+  it('memory: an idle subscription runs a synchronous handler before publish resolves (no queue hop); an asynchronous one drains on close', async () => {
+    const broker = createMemoryBroker();
+    const seen: number[] = [];
+    await broker.subscribe<number>('q.sync', (m) => {
+      seen.push(m.value);
+    });
+    await broker.publish('q.sync', 1);
+    expect(seen).toEqual([1]);
+    const hold = gate();
+    let finished = false;
+    await broker.subscribe<number>('q.async', async () => {
+      await hold.promise;
+      finished = true;
+    });
+    await broker.publish('q.async', 1);
+    const closing = broker.close();
+    hold.open();
+    await closing;
+    expect(finished).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMqttBroker } from '../../../src/transport/backends/mqtt/index.ts';
 import type { Broker } from '../../../src/transport/broker.ts';
 import { InvalidOptionError } from '../../../src/transport/errors.ts';
+import { HEADER } from '../../../src/transport/message.ts';
 import { service } from '../../support/service.ts';
-import { Collector } from '../conformance/support.ts';
+import { Collector, waitFor } from '../conformance/support.ts';
 
 const mosquitto = await service('mosquitto', 1883);
 const open: Broker[] = [];
@@ -56,6 +58,74 @@ describe('mqtt backend options', () => {
       await broker.connect();
       await broker.close();
       expect(seen).toEqual(['idle', 'connecting', 'connected', 'closed']);
+    },
+  );
+
+  it.skipIf(!mosquitto.up)(
+    `mqtt: the wire contract as a plain MQTT 5 client sees it (user properties, content type, key)${mosquitto.reason}`,
+    async () => {
+      const broker = createMqttBroker();
+      open.push(broker);
+      await broker.connect();
+      const id = randomUUID().slice(0, 8);
+      const raw = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+        protocolVersion: 5,
+        clientId: `raw-${id}`,
+      });
+      try {
+        const got: mqtt.IPublishPacket[] = [];
+        raw.on('message', (_t, _p, packet) => got.push(packet));
+        await raw.subscribeAsync(`rtm/wire/${id}`, { qos: 1 });
+        await broker.publish(`rtm.wire.${id}`, { n: 1 }, { key: 'veh-1', headers: { 'X-Trace': 'ä' } });
+        await broker.publish(`rtm.wire.${id}`, { n: 2 });
+        await waitFor(() => got.length === 2, 'two messages on the raw client');
+        const [keyed, plain] = got;
+        expect(JSON.parse(keyed!.payload.toString())).toEqual({ n: 1 });
+        expect(keyed!.properties?.contentType).toBe('application/json');
+        const props = keyed!.properties?.userProperties ?? {};
+        expect(props[HEADER.key]).toBe('veh-1');
+        expect(props['x-trace']).toBe('ä');
+        expect(props[HEADER.messageId]).toMatch(/^[0-9a-f-]{36}$/);
+        expect(props[HEADER.contentType]).toBeUndefined(); // carried as the Content Type property
+        const plainProps = plain!.properties?.userProperties ?? {};
+        expect(plainProps[HEADER.key]).toBeUndefined();
+        expect(plainProps[HEADER.messageId]).not.toBe(props[HEADER.messageId]);
+        expect(plain!.properties?.contentType).toBe('application/json');
+      } finally {
+        await raw.endAsync();
+      }
+    },
+  );
+
+  it.skipIf(!mosquitto.up)(
+    `mqtt: a foreign producer's user properties and key arrive as headers and key${mosquitto.reason}`,
+    async () => {
+      const broker = createMqttBroker();
+      open.push(broker);
+      await broker.connect();
+      const id = randomUUID().slice(0, 8);
+      const got = new Collector<unknown>();
+      await broker.subscribe(`rtm.foreign.${id}`, got.handler);
+      const raw = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+        protocolVersion: 5,
+        clientId: `raw-${id}`,
+      });
+      try {
+        await raw.publishAsync(`rtm/foreign/${id}`, Buffer.from('{"a":1}'), {
+          qos: 1,
+          properties: { contentType: 'application/json', userProperties: { [HEADER.key]: 'k9', Trace: 't' } },
+        });
+        await got.until(1);
+        const m = got.messages[0]!;
+        expect(m.value).toEqual({ a: 1 });
+        expect(m.key).toBe('k9');
+        expect(m.headers.trace).toBe('t');
+        expect(m.headers[HEADER.key]).toBeUndefined();
+        expect(m.headers[HEADER.contentType]).toBe('application/json');
+        expect(m.id.length).toBeGreaterThan(0); // generated: the foreign producer sent none
+      } finally {
+        await raw.endAsync();
+      }
     },
   );
 });

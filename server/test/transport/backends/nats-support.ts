@@ -25,10 +25,10 @@ export async function deleteStreams(prefix: string): Promise<void> {
   }
 }
 
-/** Resolves once JetStream answers API requests again. */
-async function jetstreamReady(): Promise<boolean> {
+/** True once JetStream on `servers` answers API requests. */
+export async function jetstreamReady(servers: string = NATS_URL): Promise<boolean> {
   try {
-    const nc = await connect({ servers: NATS_URL, timeout: 1_000, maxReconnectAttempts: 0 });
+    const nc = await connect({ servers, timeout: 1_000, maxReconnectAttempts: 0 });
     try {
       await (await jetstreamManager(nc, { timeout: 1_000 })).getAccountInfo();
       return true;

@@ -103,6 +103,38 @@ describe('keyed scheduler', () => {
     expect(idle).toBe(true);
   });
 
+  it('keyed scheduler: post runs tasks with their argument, per key in order, without a promise', async () => {
+    const s = new KeyedScheduler({ maxInFlight: 2 });
+    const log: string[] = [];
+    const hold = new Map<string, () => void>();
+    const task = (item: string) => {
+      log.push(`start ${item}`);
+      // a1 stays running until released: a2 must wait for it, b1 must not.
+      if (item === 'a1') return new Promise<void>((r) => hold.set(item, r));
+      return undefined;
+    };
+    s.post('a', task, 'a1');
+    s.post('a', task, 'a2');
+    s.post('b', task, 'b1');
+    expect(log).toEqual(['start a1', 'start b1']);
+    hold.get('a1')!();
+    await s.onIdle();
+    expect(log).toEqual(['start a1', 'start b1', 'start a2']);
+  });
+
+  it('keyed scheduler: a long queue of synchronous tasks runs without deepening the stack', async () => {
+    const s = new KeyedScheduler({ maxInFlight: 1 });
+    let release!: () => void;
+    void s.run(undefined, () => new Promise<void>((r) => (release = r)));
+    const n = 100_000;
+    let ran = 0;
+    // Queued behind the blocker, then all run synchronously one after another once it finishes.
+    for (let i = 0; i < n; i++) s.post(i % 2 ? 'k' : undefined, () => void ran++, undefined);
+    release();
+    await s.onIdle();
+    expect(ran).toBe(n);
+  });
+
   it('keyed scheduler: rejects a bad maxInFlight', () => {
     expect(() => new KeyedScheduler({ maxInFlight: 0 })).toThrow(InvalidOptionError);
   });

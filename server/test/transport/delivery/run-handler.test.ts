@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessage } from '../../../src/transport/delivery/build-message.ts';
-import { retryLocally } from '../../../src/transport/delivery/retry-locally.ts';
+import { deliverLocally, retryLocally } from '../../../src/transport/delivery/retry-locally.ts';
 import { runHandler, toError } from '../../../src/transport/delivery/run-handler.ts';
 import { HandlerTimeoutError } from '../../../src/transport/errors.ts';
 
@@ -86,5 +86,41 @@ describe('run handler', () => {
       signal: ac.signal,
     });
     expect(out).toMatchObject({ type: 'aborted', attempts: 1 });
+  });
+
+  it('deliver locally: a synchronous handler that succeeds gives its outcome at once, not a promise', () => {
+    let seen = 0;
+    const out = deliverLocally({
+      handler: () => {
+        seen++;
+      },
+      message,
+      policy: { ...fast, handlerTimeoutMs: 1_000 },
+    });
+    expect(out).not.toBeInstanceOf(Promise);
+    expect(out).toEqual({ type: 'acked', attempts: 1 });
+    expect(seen).toBe(1);
+  });
+
+  it('deliver locally: a failing or asynchronous first attempt continues with the policy', async () => {
+    const attempts: number[] = [];
+    const out = deliverLocally({
+      handler: async (m) => {
+        attempts.push(m.attempt);
+        if (m.attempt < 2) throw new Error('again');
+      },
+      message,
+      policy: { ...fast, handlerTimeoutMs: 1_000 },
+    });
+    expect(out).toBeInstanceOf(Promise);
+    expect(await out).toEqual({ type: 'acked', attempts: 2 });
+    expect(attempts).toEqual([1, 2]);
+    const timedOut = await deliverLocally({
+      handler: () => new Promise<void>(() => {}),
+      message,
+      policy: { ...fast, maxAttempts: 2, handlerTimeoutMs: 10 },
+    });
+    expect(timedOut).toMatchObject({ type: 'exhausted', attempts: 2 });
+    expect(timedOut.type === 'exhausted' && timedOut.error).toBeInstanceOf(HandlerTimeoutError);
   });
 });

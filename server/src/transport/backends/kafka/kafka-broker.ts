@@ -47,6 +47,7 @@ export const capabilities: Capabilities = Object.freeze({
   requestReply: false,
   headers: true,
   wildcards: false,
+  replay: true,
 });
 
 /** Keyless messages move to another partition after this many payload bytes. */
@@ -284,6 +285,7 @@ class KafkaBroker implements Broker {
       codec: options.codec,
       maxInFlight,
       orderedByKey: options.orderedByKey ?? true,
+      from: options.from,
       logger: this.#o.logger,
       deadLetter: (p: DeliveryPolicy, source: DeadLetterSource, error: Error, attempts: number) =>
         publishDeadLetter(

@@ -53,6 +53,8 @@ export interface KafkaSubscriptionDeps<T> {
   readonly codec: Codec<T> | undefined;
   readonly maxInFlight: number;
   readonly orderedByKey: boolean;
+  /** Replay: a new group starts at the first message stored at or after this time. */
+  readonly from: { readonly time: number } | undefined;
   readonly logger: TransportLogger;
   readonly deadLetter: (
     policy: DeliveryPolicy,
@@ -77,6 +79,7 @@ export class KafkaSubscription<T> implements Subscription {
   readonly group: string | undefined;
   readonly groupId: string;
   readonly closed: Promise<Error | undefined>;
+  readonly caughtUp: Promise<void> | undefined;
   readonly #deps: KafkaSubscriptionDeps<T>;
   readonly #consumer: Consumer;
   readonly #scheduler: KeyedScheduler;
@@ -84,6 +87,9 @@ export class KafkaSubscription<T> implements Subscription {
   #closing: Promise<void> | undefined;
   #ended = false;
   #resolveClosed!: (error: Error | undefined) => void;
+  /** With `from`: partition -> last offset stored before subscribe(), while not yet handled. */
+  readonly #behind = new Map<number, bigint>();
+  #resolveCaughtUp: (() => void) | undefined;
 
   private constructor(deps: KafkaSubscriptionDeps<T>) {
     this.#deps = deps;
@@ -97,6 +103,11 @@ export class KafkaSubscription<T> implements Subscription {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    this.caughtUp = deps.from
+      ? new Promise<void>((resolve) => {
+          this.#resolveCaughtUp = resolve;
+        })
+      : undefined;
     this.#consumer = deps.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: o.sessionTimeoutMs,
@@ -139,7 +150,23 @@ export class KafkaSubscription<T> implements Subscription {
     const { admin, topic, options } = this.#deps;
     await this.#consumer.connect();
     const fresh = this.#deps.group === undefined || !(await admin.groupHasOffsets(this.groupId, topic));
-    const ends = fresh ? await admin.endOffsets(topic) : undefined;
+    const from = this.#deps.from;
+    // Replay: the history up to the end as it is now is what "caught up" means.
+    const now = from ? await admin.endOffsets(topic) : undefined;
+    const ends = fresh
+      ? from
+        ? await admin.offsetsAt(topic, from.time)
+        : await admin.endOffsets(topic)
+      : undefined;
+    if (now && ends) {
+      const starts = new Map(ends.map((e) => [e.partition, BigInt(e.offset)]));
+      for (const e of now) {
+        const last = BigInt(e.offset) - 1n;
+        if (last >= (starts.get(e.partition) ?? 0n)) this.#behind.set(e.partition, last);
+      }
+    }
+    // A group that kept its position is not replaying: caught up at once.
+    this.#checkCaughtUp();
     await this.#consumer.subscribe({ topic, fromBeginning: false });
     const firstFetch = new Promise<void>((resolve) => {
       const off = this.#consumer.on(this.#consumer.events.FETCH, () => {
@@ -183,9 +210,25 @@ export class KafkaSubscription<T> implements Subscription {
     this.#end(undefined);
   }
 
+  /** Replay progress: `offset` of `partition` is finished (in order, so earlier ones are too). */
+  #handled(partition: number, offset: string): void {
+    const last = this.#behind.get(partition);
+    if (last === undefined || BigInt(offset) < last) return;
+    this.#behind.delete(partition);
+    this.#checkCaughtUp();
+  }
+
+  #checkCaughtUp(): void {
+    if (this.#behind.size > 0 || !this.#resolveCaughtUp) return;
+    this.#resolveCaughtUp();
+    this.#resolveCaughtUp = undefined;
+  }
+
   #end(error: Error | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#behind.clear();
+    this.#checkCaughtUp();
     this.#deps.onClosed();
     this.#resolveClosed(error);
   }
@@ -210,6 +253,7 @@ export class KafkaSubscription<T> implements Subscription {
     let lastCommitCheck = Date.now();
     const resolve = (offset: string): Promise<void> | undefined => {
       payload.resolveOffset(offset);
+      if (this.#behind.size > 0) this.#handled(batch.partition, offset);
       // kafkajs commits once autoCommitInterval has passed; asking a few times a second is enough.
       // A failure means we lost the group generation: stop as on a failed heartbeat.
       const now = Date.now();

@@ -1,7 +1,7 @@
 /**
  * The topology calls the backend makes through the Kafka admin API: create topics (once per topic per
  * broker instance, with the configured partition count), read a group's committed offsets and a
- * topic's end offsets (where a brand-new group starts), delete a fan-out subscription's group.
+ * topic's end offsets (where a brand-new group starts) or offsets by time (replay), delete a fan-out subscription's group.
  */
 import type { Admin } from 'kafkajs';
 import { sleep, type TransportLogger } from '../../internal.ts';
@@ -73,6 +73,12 @@ export class TopicAdmin {
   async endOffsets(topic: string): Promise<{ partition: number; offset: string }[]> {
     const ends = await retryTransient(() => this.#admin.fetchTopicOffsets(topic));
     return ends.map((p) => ({ partition: p.partition, offset: p.high }));
+  }
+
+  /** Per partition of `topic`: the first offset stored at or after `time` (the end where none is). */
+  async offsetsAt(topic: string, time: number): Promise<{ partition: number; offset: string }[]> {
+    const at = await retryTransient(() => this.#admin.fetchTopicOffsetsByTimestamp(topic, time));
+    return at.map((p) => ({ partition: p.partition, offset: p.offset }));
   }
 
   /** Removes a consumer group (a closed fan-out subscription's). Failures are logged, not thrown. */

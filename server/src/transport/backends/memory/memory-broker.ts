@@ -45,6 +45,14 @@ export interface MemoryBrokerOptions {
   readonly logger?: TransportLogger;
 }
 
+/** A copy of the bytes, of the same kind (Buffer#slice would share memory, Uint8Array#slice copies). */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(bytes) ? Buffer.from(bytes) : bytes.slice();
+}
+
+const NO_OPTIONS: PublishOptions = Object.freeze({});
+const RESOLVED = Promise.resolve();
+
 /** The in-process backend: the default, and the reference every other backend is compared with. */
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   return new MemoryBroker(options);
@@ -60,6 +68,7 @@ class MemoryBroker implements Broker {
   private readonly closeDeadlineMs: number;
   private readonly logger: TransportLogger;
   private readonly statusEmitter = new StatusEmitter();
+  private readonly publishTopics = new Set<string>();
   private readonly subs = new Set<{ close(): Promise<void>; abandon(): void }>();
   private closing: Promise<void> | undefined;
 
@@ -88,26 +97,42 @@ class MemoryBroker implements Broker {
     if (this.status.type !== 'connected') this.statusEmitter.set({ type: 'connected' });
   }
 
-  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+  publish<T>(topic: string, value: T, options: PublishOptions = NO_OPTIONS): Promise<void> {
     // Dead letters of draining subscriptions still go out while close() runs; users' publishes do not.
-    if (this.closing) throw new BrokerClosedError(`memory publish to "${topic}"`);
+    if (this.closing) return Promise.reject(new BrokerClosedError(`memory publish to "${topic}"`));
     return this.send(topic, value, options);
   }
 
-  private async send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
-    const problem =
-      patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
-    if (problem) throw new PublishError('memory', topic, new InvalidOptionError(problem));
+  /** Synchronous up to the hub: a message every inbox took at once resolves with no further turn. */
+  private send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    try {
+      return this.dispatch(topic, value, options) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private dispatch<T>(topic: string, value: T, options: PublishOptions): Promise<void> | undefined {
+    if (!this.publishTopics.has(topic)) {
+      const problem =
+        patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
+      if (problem) throw new PublishError('memory', topic, new InvalidOptionError(problem));
+      // Validating a topic per message is waste: topics are few (bounded: cleared when full).
+      if (this.publishTopics.size >= 1_024) this.publishTopics.clear();
+      this.publishTopics.add(topic);
+    }
     const codec = options.codec ?? this.codec;
     let raw: Uint8Array;
     try {
-      // A copy: the caller may reuse its buffer once publish resolves.
-      raw = codec.encode(value).slice();
+      // A copy: the caller may reuse its buffer once publish resolves (jsonCodec returns a new buffer
+      // every time, so its output needs none).
+      const encoded = codec.encode(value);
+      raw = codec === jsonCodec ? encoded : copyBytes(encoded);
     } catch (cause) {
       throw new PublishError('memory', topic, cause);
     }
     const headers = buildPublishHeaders(codec, options.headers);
-    await this.hub.dispatch({ topic, key: options.key, headers, raw, timestamp: Date.now() });
+    return this.hub.dispatch({ topic, key: options.key, headers, raw, timestamp: Date.now() });
   }
 
   async subscribe<T>(

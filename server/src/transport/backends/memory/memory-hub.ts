@@ -17,6 +17,11 @@ export interface Inbox {
   offer(envelope: Envelope): Promise<void> | undefined;
 }
 
+interface FanOut {
+  readonly inbox: Inbox;
+  readonly matches: (topic: string) => boolean;
+}
+
 interface Route {
   readonly matches: (topic: string) => boolean;
   /** Fan-out: one member that gets everything. Group: members that share. */
@@ -29,23 +34,31 @@ interface Route {
  * for separate publisher and subscriber brokers); by default each memory broker has its own.
  */
 export class MemoryHub {
-  private readonly fanOut = new Set<{ readonly inbox: Inbox; readonly matches: (t: string) => boolean }>();
+  /**
+   * Arrays replaced (not mutated) on every change: dispatch() walks them with no iterator per message,
+   * and a handler that subscribes or closes while a dispatch runs cannot disturb that walk.
+   */
+  private fanOut: readonly FanOut[] = [];
+  private routes: readonly Route[] = [];
   private readonly groups = new Map<string, Route>();
 
   add(inbox: Inbox): void {
     if (inbox.group === undefined) {
-      this.fanOut.add({ inbox, matches: compileMatcher(inbox.pattern) });
+      this.fanOut = [...this.fanOut, { inbox, matches: compileMatcher(inbox.pattern) }];
       return;
     }
     const id = groupId(inbox.pattern, inbox.group);
     const route = this.groups.get(id);
     if (route) route.members.push(inbox);
-    else this.groups.set(id, { matches: compileMatcher(inbox.pattern), members: [inbox], cursor: 0 });
+    else {
+      this.groups.set(id, { matches: compileMatcher(inbox.pattern), members: [inbox], cursor: 0 });
+      this.routes = [...this.groups.values()];
+    }
   }
 
   remove(inbox: Inbox): void {
     if (inbox.group === undefined) {
-      for (const entry of this.fanOut) if (entry.inbox === inbox) this.fanOut.delete(entry);
+      this.fanOut = this.fanOut.filter((entry) => entry.inbox !== inbox);
       return;
     }
     const id = groupId(inbox.pattern, inbox.group);
@@ -53,24 +66,42 @@ export class MemoryHub {
     if (!route) return;
     const i = route.members.indexOf(inbox);
     if (i !== -1) route.members.splice(i, 1);
-    if (route.members.length === 0) this.groups.delete(id);
+    if (route.members.length === 0) {
+      this.groups.delete(id);
+      this.routes = [...this.groups.values()];
+    }
   }
 
-  /** Offers the envelope to every matching fan-out subscription and to one member of each matching group. */
-  dispatch(envelope: Envelope): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const { inbox, matches } of this.fanOut) {
+  /**
+   * Offers the envelope to every matching fan-out subscription and to one member of each matching
+   * group. Returns undefined when every inbox took it at once (the common case: no promise), else a
+   * promise that settles once all have.
+   */
+  dispatch(envelope: Envelope): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
+    const fanOut = this.fanOut;
+    for (let i = 0; i < fanOut.length; i++) {
+      const { inbox, matches } = fanOut[i]!;
       if (matches(envelope.topic)) {
         const w = inbox.offer(envelope);
-        if (w) waits.push(w);
+        if (w) {
+          waits ??= [];
+          waits.push(w);
+        }
       }
     }
-    for (const route of this.groups.values()) {
+    const routes = this.routes;
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i]!;
       if (!route.matches(envelope.topic)) continue;
       const w = pickMember(route, envelope.key).offer(envelope);
-      if (w) waits.push(w);
+      if (w) {
+        waits ??= [];
+        waits.push(w);
+      }
     }
-    return waits.length === 0 ? Promise.resolve() : Promise.all(waits).then(() => undefined);
+    if (waits === undefined) return undefined;
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
   }
 
   /** Re-offers to the group of a leaving member (its waiting publishers move to the others). */

@@ -5,7 +5,7 @@ import { publishDeadLetter } from '../../delivery/dead-letter.ts';
 import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
 import { Fifo } from '../../delivery/fifo.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { retryLocally } from '../../delivery/retry-locally.ts';
+import { deliverLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
 import { QueueFullError } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
 import type { Handler } from '../../message.ts';
@@ -37,7 +37,7 @@ interface Blocked {
 /**
  * One subscription's bounded inbox: at most `queueCapacity` messages wait to start; past that a
  * publisher waits (or is rejected, `overflow: 'reject'`). Delivery runs through a KeyedScheduler and
- * the policy is applied in-process with retryLocally().
+ * the policy is applied in-process with deliverLocally() (retryLocally with a synchronous first attempt).
  */
 export class MemorySubscription<T> implements Subscription, Inbox {
   readonly topic: string;
@@ -104,7 +104,7 @@ export class MemorySubscription<T> implements Subscription, Inbox {
   }
 
   private accept(envelope: Envelope): void {
-    void this.scheduler.run(envelope.key, () => this.deliver(envelope));
+    this.scheduler.post(envelope.key, this.deliverBound, envelope);
   }
 
   /** Called as a delivery starts: a queue slot is free, so the oldest waiting publisher gets in. */
@@ -116,14 +116,18 @@ export class MemorySubscription<T> implements Subscription, Inbox {
     }
   }
 
-  private async deliver(envelope: Envelope): Promise<void> {
+  /** One bound function for every delivery (no closure per message). */
+  private readonly deliverBound = (envelope: Envelope) => this.deliver(envelope);
+
+  /**
+   * Synchronous when the handler is and succeeds (then the slot frees in the same turn); a promise
+   * only for an asynchronous handler, a retry or a dead letter. Never rejects.
+   */
+  private deliver(envelope: Envelope): Promise<void> | undefined {
     this.admit();
     const codec = pickCodec(this.o.codec, envelope.headers, this.o.defaultCodec);
     const decoded = decodeMessage(codec, envelope.raw);
-    if (!decoded.ok) {
-      await this.deadLetter(envelope, decoded.error, 1);
-      return;
-    }
+    if (!decoded.ok) return this.deadLetter(envelope, decoded.error, 1);
     const message = buildMessage({
       topic: envelope.topic,
       key: envelope.key,
@@ -133,19 +137,25 @@ export class MemorySubscription<T> implements Subscription, Inbox {
       value: decoded.value,
       native: envelope,
     });
-    const outcome = await retryLocally({
+    const outcome = deliverLocally({
       handler: this.o.handler,
       message,
       policy: this.o.policy,
       signal: this.abort.signal,
     });
-    if (outcome.type === 'exhausted') await this.deadLetter(envelope, outcome.error, outcome.attempts);
-    else if (outcome.type === 'aborted') {
+    if (outcome instanceof Promise) return outcome.then((o) => this.settle(envelope, message.id, o));
+    return outcome.type === 'acked' ? undefined : this.settle(envelope, message.id, outcome);
+  }
+
+  private settle(envelope: Envelope, id: string, outcome: RetryOutcome): Promise<void> | undefined {
+    if (outcome.type === 'exhausted') return this.deadLetter(envelope, outcome.error, outcome.attempts);
+    if (outcome.type === 'aborted') {
       this.o.logger.warn(
-        { topic: envelope.topic, id: message.id, attempts: outcome.attempts },
+        { topic: envelope.topic, id, attempts: outcome.attempts },
         'retry abandoned at close',
       );
     }
+    return undefined;
   }
 
   private async deadLetter(envelope: Envelope, error: Error, attempts: number): Promise<void> {

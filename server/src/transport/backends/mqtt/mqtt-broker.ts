@@ -7,7 +7,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../broker.ts';
-import { buildPublishHeaders } from '../../delivery/headers.ts';
+import { buildPublishHeaders, newMessageId } from '../../delivery/headers.ts';
 import { resolvePolicy } from '../../delivery/policy.ts';
 import {
   BrokerClosedError,
@@ -36,8 +36,10 @@ export const capabilities: Capabilities = Object.freeze({
   wildcards: true,
 });
 
-/** User property that carries the message key (MQTT has no key of its own). */
-export const KEY_PROPERTY = 'x-key';
+/** User property that carries the message key (MQTT has no key of its own): HEADER.key. */
+export const KEY_PROPERTY = HEADER.key;
+
+const NO_PROPERTIES: NonNullable<IPublishPacket['properties']> = Object.freeze({});
 
 export function createMqttBroker(options: MqttBrokerOptions = {}): Broker {
   return new MqttBroker(resolveMqttOptions(options));
@@ -147,27 +149,27 @@ class MqttBroker implements Broker {
     } catch (cause) {
       return Promise.reject(new PublishError('mqtt', topic, cause));
     }
-    const headers = buildPublishHeaders(codec, options.headers);
-    // content-type travels as the MQTT 5 Content Type property (read back into the header on receipt).
-    const { [HEADER.contentType]: contentType, ...userProperties } = headers;
-    if (options.key !== undefined) userProperties[KEY_PROPERTY] = options.key;
-    const payload = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    let userProperties: Record<string, string>;
+    let contentType: string | undefined;
+    if (options.headers === undefined) {
+      // The common case, built directly: the generated id, and the codec's type (it travels as the
+      // MQTT 5 Content Type property and is read back into the header on receipt).
+      userProperties = { [HEADER.messageId]: newMessageId() };
+      contentType = codec.contentType;
+    } else {
+      try {
+        userProperties = buildPublishHeaders(codec, options.headers);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      contentType = userProperties[HEADER.contentType];
+      delete userProperties[HEADER.contentType];
+    }
+    if (options.key !== undefined) userProperties[HEADER.key] = options.key;
+    const payload = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const publishOptions = { qos: this.o.qos, properties: { userProperties, contentType } };
     return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const settle = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        done();
-        if (error === undefined) resolve();
-        else reject(new PublishError('mqtt', topic, error));
-      };
-      const done = this.pending.add((error) => settle(error));
-      client.publish(
-        wireTopic,
-        payload,
-        { qos: this.o.qos, properties: { userProperties, ...(contentType ? { contentType } : {}) } },
-        (error) => settle(error ?? undefined),
-      );
+      client.publish(wireTopic, payload, publishOptions, this.pending.add(topic, resolve, reject).onAck);
     });
   }
 
@@ -241,13 +243,17 @@ class MqttBroker implements Broker {
 
   /** Incoming PUBLISH: hand to the matching subscriptions; stop reading while one of them is full. */
   private receive(packet: IPublishPacket): Promise<void> | undefined {
-    const props = packet.properties ?? {};
+    const props = packet.properties ?? NO_PROPERTIES;
     const headers: Record<string, string> = {};
     let key: string | undefined;
-    for (const [name, v] of Object.entries(props.userProperties ?? {})) {
-      const value = Array.isArray(v) ? v[v.length - 1]! : v;
-      if (name === KEY_PROPERTY) key = value;
-      else headers[name.toLowerCase()] = value;
+    const user = props.userProperties;
+    if (user !== undefined) {
+      for (const name in user) {
+        const v = user[name]!;
+        const value = typeof v === 'string' ? v : v[v.length - 1]!;
+        if (name === HEADER.key) key = value;
+        else headers[name.toLowerCase()] = value;
+      }
     }
     if (props.contentType && headers[HEADER.contentType] === undefined)
       headers[HEADER.contentType] = props.contentType;
@@ -256,7 +262,7 @@ class MqttBroker implements Broker {
       topic: this.receivedTopic(packet.topic),
       key,
       headers,
-      raw: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+      raw: payload,
       // MQTT carries no publish time: this is the receive time.
       timestamp: Date.now(),
       native: packet,
@@ -271,11 +277,17 @@ class MqttBroker implements Broker {
       );
       return undefined;
     }
-    for (const t of targets) t.offer(incoming);
-    // Only a full subscription makes the next packet wait; otherwise reading continues at once.
-    const full = targets.filter((t) => t.scheduler.size >= this.o.maxBuffered);
-    if (full.length === 0) return undefined;
-    return Promise.all(full.map((t) => t.scheduler.whenBelow(this.o.maxBuffered))).then(() => undefined);
+    let full: Promise<void>[] | undefined;
+    for (const t of targets) {
+      t.offer(incoming);
+      // Only a full subscription makes the next packet wait; otherwise reading continues at once.
+      if (t.scheduler.size >= this.o.maxBuffered) {
+        full ??= [];
+        full.push(t.scheduler.whenBelow(this.o.maxBuffered));
+      }
+    }
+    if (full === undefined) return undefined;
+    return Promise.all(full).then(() => undefined);
   }
 
   close(options: { readonly deadlineMs?: number } = {}): Promise<void> {

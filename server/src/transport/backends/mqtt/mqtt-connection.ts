@@ -59,19 +59,19 @@ export class MqttConnection {
     const onPublish = this.o.onPublish;
     if (onPublish) {
       client.handleMessage = (packet, done) => {
-        const failed = (error: unknown) => {
-          this.o.logger.error({ err: error, topic: packet.topic }, 'mqtt: incoming message handling failed');
-          done();
-        };
         let waiting: Promise<void> | undefined;
         try {
           waiting = onPublish(packet);
         } catch (error) {
-          failed(error);
+          this.handlingFailed(error, packet, done);
           return;
         }
-        // Synchronous unless the consumer asked to pause reading (backpressure).
-        if (waiting) waiting.then(() => done(), failed);
+        // Synchronous unless the consumer asked to pause reading (backpressure); no closure otherwise.
+        if (waiting)
+          waiting.then(
+            () => done(),
+            (error: unknown) => this.handlingFailed(error, packet, done),
+          );
         else done();
       };
     }
@@ -92,6 +92,11 @@ export class MqttConnection {
       client.once('connect', ok);
       client.once('error', fail);
     });
+  }
+
+  private handlingFailed(error: unknown, packet: IPublishPacket, done: () => void): void {
+    this.o.logger.error({ err: error, topic: packet.topic }, 'mqtt: incoming message handling failed');
+    done();
   }
 
   private watch(client: MqttClient): void {

@@ -4,7 +4,7 @@ import { buildMessage } from '../../delivery/build-message.ts';
 import { publishDeadLetter } from '../../delivery/dead-letter.ts';
 import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { retryLocally } from '../../delivery/retry-locally.ts';
+import { deliverLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
 import type { TransportLogger } from '../../logger.ts';
 import type { Handler } from '../../message.ts';
 
@@ -35,7 +35,8 @@ export interface MqttSubscriptionOptions<T> {
 
 /**
  * One local subscription. MQTT cannot redeliver a nacked message (the PUBACK is protocol-level), so
- * the delivery policy runs in-process: retryLocally() with backoff, then a dead letter.
+ * the delivery policy runs in-process: deliverLocally() (retryLocally with a synchronous first
+ * attempt) with backoff, then a dead letter.
  */
 export class MqttSubscription<T = unknown> implements Subscription {
   readonly topic: string;
@@ -60,7 +61,7 @@ export class MqttSubscription<T = unknown> implements Subscription {
   }
 
   offer(incoming: Incoming): void {
-    void this.scheduler.run(incoming.key, () => this.deliver(incoming));
+    this.scheduler.post(incoming.key, this.deliverBound, incoming);
   }
 
   close(): Promise<void> {
@@ -83,27 +84,45 @@ export class MqttSubscription<T = unknown> implements Subscription {
     this.resolveClosed(undefined);
   }
 
-  private async deliver(incoming: Incoming): Promise<void> {
+  /** One bound function for every delivery (no closure per message). */
+  private readonly deliverBound = (incoming: Incoming) => this.deliver(incoming);
+
+  /**
+   * Synchronous when the handler is and succeeds (the slot frees in the same turn); a promise only
+   * for an asynchronous handler, a retry or a dead letter. Never rejects.
+   */
+  private deliver(incoming: Incoming): Promise<void> | undefined {
     const codec = pickCodec(this.o.codec, incoming.headers, this.o.defaultCodec);
     const decoded = decodeMessage(codec, incoming.raw);
-    if (!decoded.ok) {
-      await this.deadLetter(incoming, decoded.error, 1);
-      return;
-    }
-    const message = buildMessage({ ...incoming, value: decoded.value });
-    const outcome = await retryLocally({
+    if (!decoded.ok) return this.deadLetter(incoming, decoded.error, 1);
+    const message = buildMessage({
+      topic: incoming.topic,
+      key: incoming.key,
+      headers: incoming.headers,
+      raw: incoming.raw,
+      timestamp: incoming.timestamp,
+      value: decoded.value,
+      native: incoming.native,
+    });
+    const outcome = deliverLocally({
       handler: this.o.handler,
       message,
       policy: this.o.policy,
       signal: this.abort.signal,
     });
-    if (outcome.type === 'exhausted') await this.deadLetter(incoming, outcome.error, outcome.attempts);
-    else if (outcome.type === 'aborted') {
+    if (outcome instanceof Promise) return outcome.then((o) => this.settle(incoming, message.id, o));
+    return outcome.type === 'acked' ? undefined : this.settle(incoming, message.id, outcome);
+  }
+
+  private settle(incoming: Incoming, id: string, outcome: RetryOutcome): Promise<void> | undefined {
+    if (outcome.type === 'exhausted') return this.deadLetter(incoming, outcome.error, outcome.attempts);
+    if (outcome.type === 'aborted') {
       this.o.logger.warn(
-        { topic: incoming.topic, id: message.id, attempts: outcome.attempts },
+        { topic: incoming.topic, id, attempts: outcome.attempts },
         'mqtt: retry abandoned at close',
       );
     }
+    return undefined;
   }
 
   private async deadLetter(incoming: Incoming, error: Error, attempts: number): Promise<void> {

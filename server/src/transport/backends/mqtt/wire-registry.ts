@@ -56,19 +56,40 @@ export class WireRegistry {
 
   /** The local subscriptions a PUBLISH goes to: every member of a plain wire, one member of a shared one. */
   route(ids: number | number[] | undefined, key: string | undefined): MqttSubscription[] {
+    if (ids === undefined) return NONE;
+    // The common case, one identifier, without building an id list.
+    if (!Array.isArray(ids)) return this.routeWire(this.byId.get(ids), key, []);
     const out: MqttSubscription[] = [];
-    for (const id of ids === undefined ? [] : Array.isArray(ids) ? ids : [ids]) {
-      const wire = this.byId.get(id);
-      if (!wire) continue;
-      const live = wire.members.filter((m) => !m.isClosing);
-      if (live.length === 0) continue;
-      if (!wire.shared) out.push(...live);
-      else if (key !== undefined) out.push(live[hash(key) % live.length]!);
-      else out.push(live[wire.cursor++ % live.length]!);
+    for (const id of ids) this.routeWire(this.byId.get(id), key, out);
+    return out;
+  }
+
+  private routeWire(
+    wire: Wire | undefined,
+    key: string | undefined,
+    out: MqttSubscription[],
+  ): MqttSubscription[] {
+    if (!wire) return out;
+    let live = 0;
+    for (const m of wire.members) if (!m.isClosing) live++;
+    if (live === 0) return out;
+    if (!wire.shared) {
+      for (const m of wire.members) if (!m.isClosing) out.push(m);
+      return out;
+    }
+    let pick = key !== undefined ? hash(key) % live : wire.cursor++ % live;
+    for (const m of wire.members) {
+      if (m.isClosing) continue;
+      if (pick-- === 0) {
+        out.push(m);
+        break;
+      }
     }
     return out;
   }
 }
+
+const NONE: MqttSubscription[] = [];
 
 /** FNV-1a, 32 bit: a keyed message goes to the same local group member. */
 function hash(s: string): number {

@@ -11,10 +11,16 @@ export const jetstreamCapabilities: Capabilities = Object.freeze({
   requestReply: true,
   headers: true,
   wildcards: true,
+  // DeliverPolicy.ByStartTime over the stored stream.
+  replay: true,
 });
 
 /** Core NATS: nothing stored; a nack is retried in-process, so redelivery holds but not across a crash. */
-export const coreCapabilities: Capabilities = Object.freeze({ ...jetstreamCapabilities, persistent: false });
+export const coreCapabilities: Capabilities = Object.freeze({
+  ...jetstreamCapabilities,
+  persistent: false,
+  replay: false,
+});
 
 export function capabilitiesFor(mode: 'jetstream' | 'core'): Capabilities {
   return mode === 'core' ? coreCapabilities : jetstreamCapabilities;

@@ -36,6 +36,7 @@ export function consumerConfig(
   options: ResolvedNatsOptions,
   policy: DeliveryPolicy,
   startSeq?: number,
+  fromTime?: number,
 ): Partial<ConsumerConfig> {
   const config: Partial<ConsumerConfig> = {
     ack_policy: AckPolicy.Explicit,
@@ -51,6 +52,10 @@ export function consumerConfig(
           : DeliverPolicy.New,
   };
   if (startSeq !== undefined) config.opt_start_seq = startSeq;
+  else if (fromTime !== undefined) {
+    config.deliver_policy = DeliverPolicy.StartTime;
+    config.opt_start_time = new Date(fromTime).toISOString();
+  }
   if (spec.durable) config.durable_name = spec.name;
   else {
     config.name = spec.name;

@@ -5,9 +5,15 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
-import { KeyedScheduler, retryLocally, type Subscription } from '../../internal.ts';
+import {
+  type DeadLetterSource,
+  deliverLocally,
+  KeyedScheduler,
+  type RetryOutcome,
+  type Subscription,
+} from '../../internal.ts';
 import { readInbound } from './inbound.ts';
-import { keyOf } from './nats-headers.ts';
+import { fromNatsHeaders, type ReadHeaders } from './nats-headers.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
 
 export class CoreSubscription<T> implements Subscription {
@@ -48,7 +54,8 @@ export class CoreSubscription<T> implements Subscription {
           this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: subscription error');
           return;
         }
-        void this.#scheduler.run(keyOf(m.headers), () => this.#process(m));
+        const read = fromNatsHeaders(m.headers);
+        this.#scheduler.post(read.key, this.#task, { m, read });
       },
     });
     this.#sub = sub;
@@ -79,39 +86,51 @@ export class CoreSubscription<T> implements Subscription {
     if (!wasClosing) this.#resolveClosed(undefined);
   }
 
-  async #process(m: Msg): Promise<void> {
-    const ctx = this.#ctx;
+  /** The scheduled task: never throws (a failure is logged; core NATS cannot redeliver). */
+  readonly #task = (job: { m: Msg; read: ReadHeaders }): Promise<void> | undefined => {
     try {
-      const inbound = readInbound<T>(
-        { subject: m.subject, data: m.data, headers: m.headers, attempt: 1, timestamp: undefined, native: m },
-        ctx.codec,
-        ctx.fallbackCodec,
-      );
-      if (!inbound.ok) {
-        await deadLetter(ctx as SubscriptionContext<unknown>, inbound.source, inbound.error, 1);
-        return;
-      }
-      const outcome = await retryLocally({
-        handler: ctx.handler,
-        message: inbound.message,
-        policy: ctx.policy,
-        signal: this.#abort.signal,
-      });
-      if (outcome.type === 'exhausted') {
-        await deadLetter(
-          ctx as SubscriptionContext<unknown>,
-          inbound.source,
-          outcome.error,
-          outcome.attempts,
-        );
-      } else if (outcome.type === 'aborted') {
-        ctx.logger?.warn(
-          { topic: m.subject, attempts: outcome.attempts },
-          'nats: closed during retry; message dropped',
-        );
-      }
+      return this.#process(job.m, job.read)?.catch((error: unknown) => this.#failed(job.m, error));
     } catch (error) {
-      ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message dropped');
+      this.#failed(job.m, error);
+      return undefined;
     }
+  };
+
+  #failed(m: Msg, error: unknown): void {
+    this.#ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message dropped');
+  }
+
+  /** Synchronous when the handler is and succeeds (no promise on that path). */
+  #process(m: Msg, read: ReadHeaders): Promise<void> | undefined {
+    const ctx = this.#ctx;
+    const inbound = readInbound<T>(
+      { subject: m.subject, data: m.data, read, attempt: 1, timestamp: undefined, native: m },
+      ctx.codec,
+      ctx.fallbackCodec,
+    );
+    if (!inbound.ok) return this.#deadLetter(inbound.source, inbound.error, 1);
+    const outcome = deliverLocally({
+      handler: ctx.handler,
+      message: inbound.message,
+      policy: ctx.policy,
+      signal: this.#abort.signal,
+    });
+    if (!(outcome instanceof Promise)) return this.#settle(m, inbound.source, outcome);
+    return outcome.then((o) => this.#settle(m, inbound.source, o));
+  }
+
+  #settle(m: Msg, source: DeadLetterSource, outcome: RetryOutcome): Promise<void> | undefined {
+    if (outcome.type === 'exhausted') return this.#deadLetter(source, outcome.error, outcome.attempts);
+    if (outcome.type === 'aborted') {
+      this.#ctx.logger?.warn(
+        { topic: m.subject, attempts: outcome.attempts },
+        'nats: closed during retry; message dropped',
+      );
+    }
+    return undefined;
+  }
+
+  async #deadLetter(source: DeadLetterSource, error: Error, attempts: number): Promise<void> {
+    await deadLetter(this.#ctx as SubscriptionContext<unknown>, source, error, attempts);
   }
 }

@@ -1,5 +1,4 @@
 /** Turns a received NATS message into our Message (or a decode failure bound for dead letter). */
-import type { MsgHdrs } from '@nats-io/transport-node';
 import {
   buildMessage,
   type Codec,
@@ -9,12 +8,13 @@ import {
   type Message,
   pickCodec,
 } from '../../internal.ts';
-import { fromNatsHeaders } from './nats-headers.ts';
+import type { ReadHeaders } from './nats-headers.ts';
 
 export interface InboundFields {
   readonly subject: string;
   readonly data: Uint8Array;
-  readonly headers: MsgHdrs | undefined;
+  /** The message's headers, already read (fromNatsHeaders: the scheduler needed the key first). */
+  readonly read: ReadHeaders;
   readonly attempt: number;
   /** Server timestamp (JetStream); core NATS uses the publisher's header, else now. */
   readonly timestamp: number | undefined;
@@ -30,7 +30,7 @@ export function readInbound<T>(
   codec: Codec<T> | undefined,
   fallback: Codec | undefined,
 ): Inbound<T> {
-  const { headers, key, timestamp } = fromNatsHeaders(fields.headers);
+  const { headers, key, timestamp } = fields.read;
   const source: DeadLetterSource = { topic: fields.subject, key, headers, raw: fields.data };
   const decoded = decodeMessage(pickCodec(codec, headers, fallback), fields.data);
   if (!decoded.ok) return { ok: false, source, error: decoded.error };

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import {
+  attemptHandler,
   backoffDelay,
+  type DeadLetterSource,
+  type HandlerResult,
   KeyedScheduler,
-  runHandler,
   type Subscription,
   sleep,
   toError,
@@ -16,7 +18,7 @@ import {
 import { type ConsumerSpec, consumerConfig, durableName, ensureConsumer } from './consumer-config.ts';
 import { MaxDeliveriesError } from './errors.ts';
 import { readInbound } from './inbound.ts';
-import { keyOf } from './nats-headers.ts';
+import { fromNatsHeaders, type ReadHeaders } from './nats-headers.ts';
 import type { ResolvedNatsOptions } from './options.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
@@ -34,6 +36,7 @@ export class JetStreamSubscription<T> implements Subscription {
   readonly topic: string;
   readonly group: string | undefined;
   readonly closed: Promise<Error | undefined>;
+  readonly caughtUp: Promise<void> | undefined;
   readonly #ctx: SubscriptionContext<T>;
   readonly #deps: JetStreamDeps;
   readonly #scheduler: KeyedScheduler;
@@ -49,6 +52,9 @@ export class JetStreamSubscription<T> implements Subscription {
   /** Set while the consumer is being recreated; cleared once the new one is being read. */
   #lost = false;
   readonly #abort = new AbortController();
+  /** With `from`: messages stored before subscribe() not yet settled (stream order: the first ones). */
+  #backlog = 0;
+  #resolveCaughtUp: (() => void) | undefined;
 
   constructor(ctx: SubscriptionContext<T>, deps: JetStreamDeps) {
     this.#ctx = ctx;
@@ -59,6 +65,18 @@ export class JetStreamSubscription<T> implements Subscription {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    this.caughtUp = ctx.from
+      ? new Promise<void>((resolve) => {
+          this.#resolveCaughtUp = resolve;
+        })
+      : undefined;
+    void this.closed.then(() => this.#caughtUp());
+  }
+
+  #caughtUp(): void {
+    this.#backlog = 0;
+    this.#resolveCaughtUp?.();
+    this.#resolveCaughtUp = undefined;
   }
 
   async start(): Promise<void> {
@@ -71,7 +89,14 @@ export class JetStreamSubscription<T> implements Subscription {
       durable: this.group !== undefined,
       name: this.group !== undefined ? durableName(this.group, this.topic, own) : `fanout_${randomUUID()}`,
     };
-    await ensureConsumer(this.#deps.jsm, this.#spec, consumerConfig(this.#spec, options, this.#ctx.policy));
+    const config = consumerConfig(this.#spec, options, this.#ctx.policy, undefined, this.#ctx.from?.time);
+    await ensureConsumer(this.#deps.jsm, this.#spec, config);
+    if (this.#resolveCaughtUp) {
+      // Nothing read yet: what the new consumer has pending is the history to replay.
+      const info = await this.#deps.jsm.consumers.info(this.#spec.stream, this.#spec.name);
+      this.#backlog = info.num_pending;
+      if (this.#backlog === 0) this.#caughtUp();
+    }
     const first = await this.#consume();
     this.#loopDone = this.#run(first);
     void this.#loopDone.then(async (error) => {
@@ -156,9 +181,10 @@ export class JetStreamSubscription<T> implements Subscription {
         if (this.#lost) continue;
         this.#unsettled.add(m.seq);
         if (m.seq > this.#lastSeq) this.#lastSeq = m.seq;
-        const key = keyOf(m.headers);
-        void this.#scheduler.run(key, () => this.#process(m));
-        await this.#scheduler.whenBelow(limit);
+        const read = fromNatsHeaders(m.headers);
+        this.#scheduler.post(read.key, this.#task, { m, read });
+        // Only wait when full: an await per message would cost a promise turn each.
+        if (this.#scheduler.size >= limit) await this.#scheduler.whenBelow(limit);
       }
       return undefined;
     } catch (error) {
@@ -167,42 +193,68 @@ export class JetStreamSubscription<T> implements Subscription {
     }
   }
 
-  /** Never throws: every path ends in ack, nak or term. */
-  async #process(m: JsMsg): Promise<void> {
-    const { policy } = this.#ctx;
-    const attempt = m.info.deliveryCount;
+  /** The scheduled task. Never throws: every path ends in ack, nak or term. */
+  readonly #task = (job: { m: JsMsg; read: ReadHeaders }): Promise<void> | undefined => {
     try {
-      const inbound = readInbound<T>(
-        {
-          subject: m.subject,
-          data: m.data,
-          headers: m.headers,
-          attempt,
-          timestamp: Math.floor(m.info.timestampNanos / 1e6),
-          native: m,
-        },
-        this.#ctx.codec,
-        this.#ctx.fallbackCodec,
-      );
-      if (!inbound.ok) return await this.#deadLetter(m, inbound.source, inbound.error, attempt);
-      if (attempt > policy.maxAttempts) {
-        return await this.#deadLetter(
-          m,
-          inbound.source,
-          new MaxDeliveriesError(attempt, policy.maxAttempts),
-          attempt,
-        );
-      }
-      const stop = this.#keepAlive(m);
-      const result = await runHandler(this.#ctx.handler, inbound.message, policy).finally(stop);
-      if (result.ok) this.#settle(m, 'ack');
-      else if (attempt >= policy.maxAttempts)
-        await this.#deadLetter(m, inbound.source, result.error, attempt);
-      else m.nak(backoffDelay(policy, attempt));
+      return this.#process(job.m, job.read)?.catch((error: unknown) => this.#failed(job.m, error));
     } catch (error) {
-      this.#ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message naked');
-      m.nak(backoffDelay(policy, attempt));
+      this.#failed(job.m, error);
+      return undefined;
     }
+  };
+
+  #failed(m: JsMsg, error: unknown): void {
+    this.#ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message naked');
+    m.nak(backoffDelay(this.#ctx.policy, m.info.deliveryCount));
+  }
+
+  /** Synchronous when the handler is (no promise, no keep-alive timer on that path). */
+  #process(m: JsMsg, read: ReadHeaders): Promise<void> | undefined {
+    const { policy } = this.#ctx;
+    const info = m.info;
+    const attempt = info.deliveryCount;
+    const inbound = readInbound<T>(
+      {
+        subject: m.subject,
+        data: m.data,
+        read,
+        attempt,
+        timestamp: Math.floor(info.timestampNanos / 1e6),
+        native: m,
+      },
+      this.#ctx.codec,
+      this.#ctx.fallbackCodec,
+    );
+    if (!inbound.ok) return this.#deadLetter(m, inbound.source, inbound.error, attempt);
+    if (attempt > policy.maxAttempts) {
+      return this.#deadLetter(
+        m,
+        inbound.source,
+        new MaxDeliveriesError(attempt, policy.maxAttempts),
+        attempt,
+      );
+    }
+    const result = attemptHandler(this.#ctx.handler, inbound.message, policy);
+    if (!(result instanceof Promise)) return this.#finish(m, inbound.source, attempt, result);
+    // Still running: tell the server it is being worked on until it settles.
+    const stop = this.#keepAlive(m);
+    return result.then((r) => {
+      stop();
+      return this.#finish(m, inbound.source, attempt, r);
+    });
+  }
+
+  #finish(
+    m: JsMsg,
+    source: DeadLetterSource,
+    attempt: number,
+    result: HandlerResult,
+  ): Promise<void> | undefined {
+    const { policy } = this.#ctx;
+    if (result.ok) this.#settle(m, 'ack');
+    else if (attempt >= policy.maxAttempts) return this.#deadLetter(m, source, result.error, attempt);
+    else m.nak(backoffDelay(policy, attempt));
+    return undefined;
   }
 
   /** Acked or terminated: done for good. A naked message stays unsettled until it comes back. */
@@ -210,9 +262,10 @@ export class JetStreamSubscription<T> implements Subscription {
     if (how === 'ack') m.ack();
     else m.term();
     this.#unsettled.delete(m.seq);
+    if (this.#backlog > 0 && --this.#backlog === 0) this.#caughtUp();
   }
 
-  async #deadLetter(m: JsMsg, source: Parameters<typeof deadLetter>[1], error: Error, attempts: number) {
+  async #deadLetter(m: JsMsg, source: DeadLetterSource, error: Error, attempts: number): Promise<void> {
     if (await deadLetter(this.#ctx as SubscriptionContext<unknown>, source, error, attempts))
       this.#settle(m, 'term');
     else m.nak(backoffDelay(this.#ctx.policy, attempts));

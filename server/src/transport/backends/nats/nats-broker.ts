@@ -82,22 +82,31 @@ export class NatsBroker implements Broker {
     await this.#ensureConnected('connect');
   }
 
-  async publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
+  publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
     if (!this.#publishable.has(topic)) {
       const problem =
         subjectProblem(topic) ?? (isPattern(topic) ? `cannot publish to pattern "${topic}"` : undefined);
-      if (problem) throw new InvalidOptionError(`nats: ${problem}`);
+      if (problem) return Promise.reject(new InvalidOptionError(`nats: ${problem}`));
       // Topics repeat: validate each once (bounded, so random topics cannot grow it without limit).
       if (this.#publishable.size >= 10_000) this.#publishable.clear();
       this.#publishable.add(topic);
     }
-    const sending = this.#ensureConnected('publish').then((connected) =>
-      this.#send(connected, topic, value, options),
+    // Connected: send in this turn (an await hop here would make nats.js write each publish alone).
+    const connected = this.#closing ? undefined : this.#connected;
+    const sending = connected
+      ? this.#send(connected, topic, value, options)
+      : this.#ensureConnected('publish').then((c) => this.#send(c, topic, value, options));
+    // Tracked so close() waits for it; one settle handler, and the caller gets `sending` itself.
+    const tracked = sending.then(
+      () => {
+        this.#inFlight.delete(tracked);
+      },
+      () => {
+        this.#inFlight.delete(tracked);
+      },
     );
-    const tracked = sending.catch(() => {});
     this.#inFlight.add(tracked);
-    void tracked.then(() => this.#inFlight.delete(tracked));
-    await sending;
+    return sending;
   }
 
   /** Also used for dead letters, which must still go out while close() drains running handlers. */
@@ -138,6 +147,7 @@ export class NatsBroker implements Broker {
       fallbackCodec: this.options.codec,
       maxInFlight,
       orderedByKey: options.orderedByKey ?? true,
+      from: options.from,
       broker: { publish: (t, v, o) => this.#send(connected, t, v, o ?? {}) },
       logger: this.options.logger,
     };
@@ -214,6 +224,9 @@ export class NatsBroker implements Broker {
         token: o.token,
         maxReconnectAttempts: o.maxReconnectAttempts,
         reconnectTimeWait: o.reconnectTimeWaitMs,
+        // nats.js otherwise builds two Error objects (stack traces) per request, PubAcks included:
+        // a fifth of the JetStream publish cost. Our errors carry the topic and cause instead.
+        noAsyncTraces: true,
       });
     } catch (error) {
       throw new ConnectError(this.name, error);

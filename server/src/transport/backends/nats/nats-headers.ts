@@ -2,11 +2,11 @@
  * Our headers <-> NATS headers. Names go on the wire lower-case (NATS headers are case-preserving);
  * the message key travels in its own header because core NATS and JetStream have no key field.
  */
-import { Match, type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import type { Headers } from '../../internal.ts';
+import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
+import { HEADER, type Headers } from '../../internal.ts';
 
 /** Header carrying the message key (partition / ordering key). */
-export const KEY_HEADER = 'x-key';
+export const KEY_HEADER = HEADER.key;
 /** Publish time (ms since epoch) for core NATS, which has no server timestamp. */
 export const TIMESTAMP_HEADER = 'x-published-at';
 /** JetStream's own de-duplication header; mirrors `message-id`, so it is not shown to handlers. */
@@ -44,9 +44,4 @@ export function fromNatsHeaders(source: MsgHdrs | undefined): ReadHeaders {
     }
   }
   return { headers, key, timestamp };
-}
-
-/** The key for scheduling, before the message is decoded (any case of the header name). */
-export function keyOf(source: MsgHdrs | undefined): string | undefined {
-  return source?.get(KEY_HEADER, Match.IgnoreCase) || undefined;
 }

@@ -16,6 +16,8 @@ export class StreamRegistry {
   readonly #jsm: JetStreamManager;
   readonly #options: ResolvedNatsOptions;
   readonly #bySubject = new Map<string, Promise<string>>();
+  /** Subjects whose stream is known (resolved), for the publish path's synchronous check. */
+  readonly #known = new Map<string, string>();
 
   constructor(jsm: JetStreamManager, options: ResolvedNatsOptions) {
     this.#jsm = jsm;
@@ -34,9 +36,19 @@ export class StreamRegistry {
       found = this.#resolve(subject);
       this.#bySubject.set(subject, found);
       // A failed lookup is retried next time rather than cached.
-      found.catch(() => this.#bySubject.delete(subject));
+      found.then(
+        (stream) => {
+          if (this.#bySubject.get(subject) === found) this.#known.set(subject, stream);
+        },
+        () => this.#bySubject.delete(subject),
+      );
     }
     return found;
+  }
+
+  /** The stream of `subject` when already resolved (no promise: the publish hot path). */
+  known(subject: string): string | undefined {
+    return this.#known.get(subject);
   }
 
   /** True when `stream` is the per-topic stream of `topic` (not a declared or foreign shared one). */
@@ -47,6 +59,7 @@ export class StreamRegistry {
   /** Forgets what is known about `subject` (its stream was deleted under us). */
   forget(subject: string): void {
     this.#bySubject.delete(subject);
+    this.#known.delete(subject);
   }
 
   async #resolve(subject: string): Promise<string> {

@@ -20,6 +20,8 @@ export interface SubscriptionContext<T> {
   readonly fallbackCodec: Codec | undefined;
   readonly maxInFlight: number;
   readonly orderedByKey: boolean;
+  /** JetStream replay: a new consumer starts at the first message stored at or after this time. */
+  readonly from?: { readonly time: number } | undefined;
   /** Dead letters are published back through the broker (so they land in a stream of their own). */
   readonly broker: Pick<Broker, 'publish'>;
   readonly logger: TransportLogger | undefined;

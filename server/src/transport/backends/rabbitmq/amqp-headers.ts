@@ -8,7 +8,7 @@ import type { MessageProperties, Options } from 'amqplib';
 import { HEADER, type Headers } from '../../message.ts';
 
 /** The ordering key (AMQP has none of its own). */
-export const KEY_HEADER = 'x-message-key';
+export const KEY_HEADER = HEADER.key;
 /** Publish time in ms (the AMQP timestamp property has whole seconds only). */
 export const PUBLISHED_AT_HEADER = 'x-published-at';
 /** Set on a message republished to a retry queue: the attempt it will be. */

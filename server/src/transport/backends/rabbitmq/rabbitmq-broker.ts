@@ -65,6 +65,7 @@ class RabbitmqBroker implements Broker {
     publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})),
   };
   readonly #inflight = new Set<Promise<void>>();
+  readonly #topicProblems = new Map<string, string>();
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -97,7 +98,9 @@ class RabbitmqBroker implements Broker {
 
   publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
     if (this.#closing) return Promise.reject(new BrokerClosedError(`rabbitmq publish to "${topic}"`));
-    // Tracked from the call on, so a close() right after still waits for its confirm.
+    // Tracked from the call on, so a close() right after still waits for its confirm. Once started,
+    // no await hop before the channel write (publishes of one turn then share socket writes).
+    if (this.#started && this.#amqp.live) return this.#track(this.#send(topic, value, options));
     return this.#track(this.connect().then(() => this.#send(topic, value, options)));
   }
 
@@ -110,9 +113,19 @@ class RabbitmqBroker implements Broker {
     return sent;
   }
 
+  /** Why `topic` cannot be published to, cached per topic (publishes repeat a few topics). */
+  #topicProblem(topic: string): string | undefined {
+    let problem = this.#topicProblems.get(topic);
+    if (problem === undefined) {
+      problem = patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : '');
+      if (this.#topicProblems.size >= 1024) this.#topicProblems.clear();
+      this.#topicProblems.set(topic, problem);
+    }
+    return problem || undefined;
+  }
+
   async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
-    const problem =
-      patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
+    const problem = this.#topicProblem(topic);
     if (problem) throw new PublishError('rabbitmq', topic, new InvalidOptionError(problem));
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
     let payload: Uint8Array;
@@ -144,7 +157,7 @@ class RabbitmqBroker implements Broker {
   ): Promise<void> => {
     const deadline = Date.now() + this.#o.publishTimeoutMs;
     for (;;) {
-      const live = await this.#amqp.ready(Math.max(0, deadline - Date.now()));
+      const live = this.#amqp.live ?? (await this.#amqp.ready(Math.max(0, deadline - Date.now())));
       if (!live) {
         if (this.#closing && !this.#amqp.live)
           throw new BrokerClosedError(`rabbitmq publish to "${routingKey}"`);

@@ -14,6 +14,7 @@
  */
 import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import {
+  attemptHandler,
   backoffDelay,
   buildMessage,
   type Codec,
@@ -22,17 +23,22 @@ import {
   deadLetterTopicFor,
   decodeMessage,
   type Handler,
+  type HandlerResult,
   KeyedScheduler,
   pickCodec,
   publishDeadLetter,
-  runHandler,
   type Subscription,
   sleep,
   toAmqpBindingKey,
 } from '../../internal.ts';
 import type { TransportLogger } from '../../logger.ts';
 import type { AmqpConnection } from './amqp-connection.ts';
-import { RETRY_ATTEMPT_HEADER, RETRY_TOPIC_HEADER, readProperties } from './amqp-headers.ts';
+import {
+  type InboundMeta,
+  RETRY_ATTEMPT_HEADER,
+  RETRY_TOPIC_HEADER,
+  readProperties,
+} from './amqp-headers.ts';
 import {
   DeclaredQueues,
   mainQueueOptions,
@@ -66,6 +72,12 @@ export interface RabbitmqSubscriptionDeps<T> {
   readonly publisher: Parameters<typeof publishDeadLetter>[0];
   readonly publishRaw: ConfirmedPublish;
   readonly logger: TransportLogger;
+}
+
+interface Job {
+  readonly channel: Channel;
+  readonly msg: ConsumeMessage;
+  readonly meta: InboundMeta;
 }
 
 /** The group whose durable queue keeps a group subscription's dead letters. */
@@ -171,25 +183,32 @@ export class RabbitmqSubscription<T> implements Subscription {
       }
       return;
     }
-    const key = readProperties(msg.properties).key;
-    void this.#scheduler
-      .run(key, () => this.#process(channel, msg))
-      .catch((error: unknown) =>
-        this.#d.logger.error({ err: error, queue: this.#d.queue }, 'rabbitmq: delivery failed'),
-      );
+    const meta = readProperties(msg.properties);
+    this.#scheduler.post(meta.key, this.#task, { channel, msg, meta });
   }
 
-  async #process(channel: Channel, msg: ConsumeMessage): Promise<void> {
+  /** The scheduled task: never throws (a failure is logged; the unacked message is redelivered). */
+  readonly #task = (job: Job): Promise<void> | undefined => {
+    try {
+      return this.#process(job)?.catch((error: unknown) => this.#failed(error));
+    } catch (error) {
+      this.#failed(error);
+      return undefined;
+    }
+  };
+
+  #failed(error: unknown): void {
+    this.#d.logger.error({ err: error, queue: this.#d.queue }, 'rabbitmq: delivery failed');
+  }
+
+  /** Synchronous when the handler is and succeeds (no promise on that path). */
+  #process({ channel, msg, meta }: Job): Promise<void> | undefined {
     // Queued when close() began: left unacked, RabbitMQ requeues it when the channel closes.
     if (this.#abort.signal.aborted) return;
-    const meta = readProperties(msg.properties);
     const topic = meta.retryTopic ?? msg.fields.routingKey;
     const source: DeadLetterSource = { topic, key: meta.key, headers: meta.headers, raw: msg.content };
     const decoded = decodeMessage(pickCodec(this.#d.codec, meta.headers, this.#d.fallbackCodec), msg.content);
-    if (!decoded.ok) {
-      await this.#deadLetter(channel, msg, source, decoded.error, meta.attempt);
-      return;
-    }
+    if (!decoded.ok) return this.#deadLetter(channel, msg, source, decoded.error, meta.attempt);
     const message = buildMessage<T>({
       ...source,
       value: decoded.value,
@@ -197,11 +216,25 @@ export class RabbitmqSubscription<T> implements Subscription {
       attempt: meta.attempt,
       native: msg,
     });
-    const result = await runHandler(this.#d.handler, message, this.#d.policy);
-    if (result.ok) this.#settle(channel, msg, 'ack');
-    else if (meta.attempt >= this.#d.policy.maxAttempts)
-      await this.#deadLetter(channel, msg, source, result.error, meta.attempt);
-    else await this.#retry(channel, msg, topic, meta.attempt, result.error);
+    const result = attemptHandler(this.#d.handler, message, this.#d.policy);
+    if (!(result instanceof Promise)) return this.#finish(channel, msg, source, meta, result);
+    return result.then((r) => this.#finish(channel, msg, source, meta, r));
+  }
+
+  #finish(
+    channel: Channel,
+    msg: ConsumeMessage,
+    source: DeadLetterSource,
+    meta: InboundMeta,
+    result: HandlerResult,
+  ): Promise<void> | undefined {
+    if (result.ok) {
+      this.#settle(channel, msg, 'ack');
+      return undefined;
+    }
+    if (meta.attempt >= this.#d.policy.maxAttempts)
+      return this.#deadLetter(channel, msg, source, result.error, meta.attempt);
+    return this.#retry(channel, msg, source.topic, meta.attempt, result.error);
   }
 
   async #retry(

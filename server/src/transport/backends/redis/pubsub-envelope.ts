@@ -2,14 +2,19 @@
  * Redis pub/sub carries one opaque blob per message, so key, timestamp and headers travel in a small
  * frame around the payload:
  *
- *   "RTM\x01" | uint32 BE meta length | meta JSON {k?, t, h} | payload bytes
+ *   "RTM2" | meta JSON {k?, t, h} | "\n" | payload bytes
  *
- * A blob without the magic prefix (a plain PUBLISH from outside this project) is taken as a bare
- * payload with no headers, so foreign publishers still interoperate.
+ * JSON.stringify never emits a raw newline, so the first "\n" after the magic ends the meta. With a
+ * text payload (the JSON codec's) the whole frame is one string, which ioredis writes on its fast
+ * string path; a binary payload makes it a Buffer. A blob without the magic prefix (a plain PUBLISH
+ * from outside this project) is taken as a bare payload with no headers, so foreign publishers still
+ * interoperate.
  */
 import type { Headers } from '../../message.ts';
 
-const MAGIC = Buffer.from('RTM\x01', 'latin1');
+const MAGIC = 'RTM2';
+const MAGIC_BYTES = Buffer.from(MAGIC, 'latin1');
+const NEWLINE = 0x0a;
 
 export interface Envelope {
   readonly payload: Uint8Array;
@@ -18,36 +23,33 @@ export interface Envelope {
   readonly timestamp: number;
 }
 
-export function encodeEnvelope(envelope: Envelope): Buffer {
-  const meta = Buffer.from(
-    JSON.stringify({ k: envelope.key, t: envelope.timestamp, h: envelope.headers }),
-    'utf8',
-  );
-  const head = Buffer.allocUnsafe(8);
-  MAGIC.copy(head, 0);
-  head.writeUInt32BE(meta.length, 4);
-  return Buffer.concat([head, meta, envelope.payload]);
+/** The frame for a payload already in wire form (see wirePayload): a string stays a string. */
+export function encodeEnvelope(
+  envelope: Omit<Envelope, 'payload'> & { payload: string | Buffer },
+): string | Buffer {
+  const head = `${MAGIC}${JSON.stringify({ k: envelope.key, t: envelope.timestamp, h: envelope.headers })}\n`;
+  if (typeof envelope.payload === 'string') return head + envelope.payload;
+  return Buffer.concat([Buffer.from(head, 'utf8'), envelope.payload]);
 }
 
 /** Never throws: a malformed frame is returned as a bare payload (the codec then decides). */
 export function decodeEnvelope(blob: Buffer, receivedAt: number): Envelope {
   const bare = { payload: blob, key: undefined, headers: {}, timestamp: receivedAt };
-  if (blob.length < 8 || !blob.subarray(0, 4).equals(MAGIC)) return bare;
-  const metaLength = blob.readUInt32BE(4);
-  if (8 + metaLength > blob.length) return bare;
+  if (blob.length < 5 || MAGIC_BYTES.compare(blob, 0, 4) !== 0) return bare;
+  const end = blob.indexOf(NEWLINE, 4);
+  if (end === -1) return bare;
   try {
-    const meta = JSON.parse(blob.subarray(8, 8 + metaLength).toString('utf8')) as {
-      k?: unknown;
-      t?: unknown;
-      h?: unknown;
-    };
+    const meta = JSON.parse(blob.toString('utf8', 4, end)) as { k?: unknown; t?: unknown; h?: unknown };
     const headers: Record<string, string> = {};
-    if (meta.h && typeof meta.h === 'object') {
-      for (const [name, value] of Object.entries(meta.h))
+    const h = meta.h;
+    if (h !== null && typeof h === 'object') {
+      for (const name in h) {
+        const value = (h as Record<string, unknown>)[name];
         if (typeof value === 'string') headers[name] = value;
+      }
     }
     return {
-      payload: blob.subarray(8 + metaLength),
+      payload: blob.subarray(end + 1),
       key: typeof meta.k === 'string' ? meta.k : undefined,
       headers,
       timestamp: typeof meta.t === 'number' ? meta.t : receivedAt,

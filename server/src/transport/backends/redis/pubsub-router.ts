@@ -18,10 +18,11 @@ export class PubsubRouter {
     this.#connection = connection;
     this.#prefix = prefix;
     connection.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-      this.#route(this.#channels.get(channel.toString()), channel, message);
+      const name = channel.toString();
+      this.#route(this.#channels.get(name), name, message);
     });
     connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-      this.#route(this.#patterns.get(pattern.toString()), channel, message);
+      this.#route(this.#patterns.get(pattern.toString()), channel.toString(), message);
     });
   }
 
@@ -60,9 +61,9 @@ export class PubsubRouter {
     return this.#prefix.replace(/[*?[\]\\]/g, '\\$&') + toRedisGlob(topic);
   }
 
-  #route(set: Set<PubsubSubscription<unknown>> | undefined, channel: Buffer, message: Buffer): void {
+  #route(set: Set<PubsubSubscription<unknown>> | undefined, channel: string, message: Buffer): void {
     if (!set) return;
-    const topic = channel.toString().slice(this.#prefix.length);
+    const topic = channel.slice(this.#prefix.length);
     const envelope = decodeEnvelope(message, Date.now());
     for (const subscription of set) subscription.deliver(topic, envelope);
   }

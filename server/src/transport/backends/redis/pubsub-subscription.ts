@@ -8,16 +8,19 @@ import {
   buildMessage,
   type Codec,
   compileMatcher,
+  type DeadLetterSource,
   type DeliveryPolicy,
   decodeMessage,
+  deliverLocally,
   type Handler,
   KeyedScheduler,
-  pickCodec,
+  type Message,
   publishDeadLetter,
-  retryLocally,
+  type RetryOutcome,
   type Subscription,
 } from '../../internal.ts';
 import type { TransportLogger } from '../../logger.ts';
+import { CodecMemo } from './codec-memo.ts';
 import type { Envelope } from './pubsub-envelope.ts';
 
 export interface PubsubSubscriptionDeps<T> {
@@ -42,6 +45,7 @@ export class PubsubSubscription<T> implements Subscription {
   readonly matches: (topic: string) => boolean;
   readonly #d: PubsubSubscriptionDeps<T>;
   readonly #scheduler: KeyedScheduler;
+  readonly #codecs: CodecMemo<T>;
   readonly #abort = new AbortController();
   #resolveClosed!: (error: Error | undefined) => void;
   #closing: Promise<void> | undefined;
@@ -51,6 +55,7 @@ export class PubsubSubscription<T> implements Subscription {
     this.topic = deps.topic;
     this.matches = compileMatcher(deps.topic);
     this.#scheduler = new KeyedScheduler({ maxInFlight: deps.maxInFlight, orderedByKey: deps.orderedByKey });
+    this.#codecs = new CodecMemo(deps.codec, deps.fallbackCodec);
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -58,11 +63,23 @@ export class PubsubSubscription<T> implements Subscription {
 
   deliver(topic: string, envelope: Envelope): void {
     if (this.#abort.signal.aborted || !this.matches(topic)) return;
-    void this.#scheduler
-      .run(envelope.key, () => this.#process(topic, envelope))
-      .catch((error: unknown) =>
-        this.#d.logger.error({ err: error, topic }, 'redis pubsub: delivery failed'),
+    this.#scheduler.post(envelope.key, this.#run, { topic, envelope });
+  }
+
+  /** The scheduled task: never throws (a failure is logged). */
+  readonly #run = (job: { topic: string; envelope: Envelope }): Promise<void> | undefined => {
+    try {
+      return this.#process(job.topic, job.envelope)?.catch((error: unknown) =>
+        this.#failed(job.topic, error),
       );
+    } catch (error) {
+      this.#failed(job.topic, error);
+      return undefined;
+    }
+  };
+
+  #failed(topic: string, error: unknown): void {
+    this.#d.logger.error({ err: error, topic }, 'redis pubsub: delivery failed');
   }
 
   close(): Promise<void> {
@@ -75,42 +92,42 @@ export class PubsubSubscription<T> implements Subscription {
     return this.#closing;
   }
 
-  async #process(topic: string, envelope: Envelope): Promise<void> {
+  /** Synchronous when the handler is and succeeds (no promise at all on that path). */
+  #process(topic: string, envelope: Envelope): Promise<void> | undefined {
     const source = { topic, key: envelope.key, headers: envelope.headers, raw: envelope.payload };
-    const decoded = decodeMessage(
-      pickCodec(this.#d.codec, envelope.headers, this.#d.fallbackCodec),
-      envelope.payload,
-    );
-    if (!decoded.ok) {
-      await this.#deadLetter(source, decoded.error, 1);
-      return;
-    }
+    const decoded = decodeMessage(this.#codecs.for(envelope.headers), envelope.payload);
+    if (!decoded.ok) return this.#deadLetter(source, decoded.error, 1);
     const message = buildMessage<T>({
-      ...source,
+      topic,
+      key: envelope.key,
+      headers: envelope.headers,
+      raw: envelope.payload,
       value: decoded.value,
       timestamp: envelope.timestamp,
       native: envelope,
     });
-    const outcome = await retryLocally({
+    const outcome = deliverLocally({
       handler: this.#d.handler,
       message,
       policy: this.#d.policy,
       signal: this.#abort.signal,
     });
-    if (outcome.type === 'exhausted') await this.#deadLetter(source, outcome.error, outcome.attempts);
-    else if (outcome.type === 'aborted') {
+    if (!(outcome instanceof Promise)) return this.#settle(source, message, outcome);
+    return outcome.then((o) => this.#settle(source, message, o));
+  }
+
+  #settle(source: DeadLetterSource, message: Message<T>, outcome: RetryOutcome): Promise<void> | undefined {
+    if (outcome.type === 'exhausted') return this.#deadLetter(source, outcome.error, outcome.attempts);
+    if (outcome.type === 'aborted') {
       this.#d.logger.warn(
-        { topic, id: message.id, attempts: outcome.attempts },
+        { topic: source.topic, id: message.id, attempts: outcome.attempts },
         'redis pubsub: closed while waiting to retry; message dropped',
       );
     }
+    return undefined;
   }
 
-  async #deadLetter(
-    source: Parameters<typeof publishDeadLetter>[2],
-    error: Error,
-    attempts: number,
-  ): Promise<void> {
+  async #deadLetter(source: DeadLetterSource, error: Error, attempts: number): Promise<void> {
     try {
       const outcome = await publishDeadLetter(this.#d.publisher, this.#d.policy, source, error, attempts);
       if (outcome.type === 'dropped')

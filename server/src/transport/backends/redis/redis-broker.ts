@@ -35,9 +35,9 @@ import { type RedisBrokerOptions, type ResolvedRedisOptions, resolveRedisOptions
 import { encodeEnvelope } from './pubsub-envelope.ts';
 import { PubsubRouter } from './pubsub-router.ts';
 import { PubsubSubscription } from './pubsub-subscription.ts';
-import { redisCommandBuffer } from './redis-command.ts';
-import { entryFields } from './stream-entry.ts';
+import { pushEntryFields } from './stream-entry.ts';
 import { StreamSubscription } from './stream-subscription.ts';
+import { wirePayload } from './wire-payload.ts';
 
 export const capabilitiesByMode: Readonly<Record<'streams' | 'pubsub', Capabilities>> = Object.freeze({
   streams: Object.freeze({
@@ -86,6 +86,7 @@ class RedisBroker implements Broker {
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #attempt = 0;
+  readonly #topicProblems = new Map<string, string>();
 
   constructor(options: ResolvedRedisOptions) {
     this.#o = options;
@@ -156,7 +157,9 @@ class RedisBroker implements Broker {
 
   publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
     if (this.#closing) return Promise.reject(new BrokerClosedError(`redis publish to "${topic}"`));
-    // Tracked from the call on, so a close() right after still waits for it.
+    // Tracked from the call on, so a close() right after still waits for it. Once connected, the
+    // command goes out in this turn (no await hop): the auto-pipeline batches it with its neighbours.
+    if (this.#commands) return this.#track(this.#send(topic, value, options));
     return this.#track(this.#ready('publish').then(() => this.#send(topic, value, options)));
   }
 
@@ -169,43 +172,55 @@ class RedisBroker implements Broker {
     return sent;
   }
 
-  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
-    const commands = this.#commands;
-    if (!commands) throw new BrokerClosedError(`redis publish to "${topic}"`);
-    const problem =
-      patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
-    if (problem) throw new PublishError('redis', topic, new InvalidOptionError(problem));
-    const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
-    let payload: Uint8Array;
-    try {
-      payload = codec.encode(value);
-    } catch (cause) {
-      throw new PublishError('redis', topic, cause);
+  /** Why `topic` cannot be published to, cached per topic (publishes repeat a few topics). */
+  #topicProblem(topic: string): string | undefined {
+    let problem = this.#topicProblems.get(topic);
+    if (problem === undefined) {
+      problem = patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : '');
+      if (this.#topicProblems.size >= 1024) this.#topicProblems.clear();
+      this.#topicProblems.set(topic, problem);
     }
-    const headers = buildPublishHeaders(codec as Codec, options.headers);
+    return problem || undefined;
+  }
+
+  #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+    const commands = this.#commands;
+    if (!commands) return Promise.reject(new BrokerClosedError(`redis publish to "${topic}"`));
+    const problem = this.#topicProblem(topic);
+    if (problem) return Promise.reject(new PublishError('redis', topic, new InvalidOptionError(problem)));
+    const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
+    let payload: string | Buffer;
+    let headers: Record<string, string>;
+    try {
+      payload = wirePayload(codec, value);
+    } catch (cause) {
+      return Promise.reject(new PublishError('redis', topic, cause));
+    }
+    try {
+      headers = buildPublishHeaders(codec as Codec, options.headers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const timestamp = Date.now();
     const name = this.#o.keyPrefix + topic;
-    const sent =
+    const sent: Promise<unknown> =
       this.#o.mode === 'streams'
-        ? redisCommandBuffer(
-            commands,
-            'XADD',
-            name,
-            ...this.#trimArgs(timestamp),
-            '*',
-            ...entryFields(payload, options.key, headers, timestamp),
+        ? commands.xadd(
+            ...(pushEntryFields(
+              [name, ...this.#trimArgs(timestamp), '*'],
+              payload,
+              options.key,
+              headers,
+              timestamp,
+            ) as [string]),
           )
-        : redisCommandBuffer(
-            commands,
-            'PUBLISH',
-            name,
-            encodeEnvelope({ payload, key: options.key, headers, timestamp }),
-          );
-    try {
-      await sent;
-    } catch (cause) {
-      throw new PublishError('redis', topic, cause);
-    }
+        : commands.publish(name, encodeEnvelope({ payload, key: options.key, headers, timestamp }));
+    return sent.then(
+      () => undefined,
+      (cause: unknown) => {
+        throw new PublishError('redis', topic, cause);
+      },
+    );
   }
 
   #trimArgs(now: number): string[] {

@@ -19,21 +19,23 @@ export interface StreamEntry {
 }
 
 const HEADER_PREFIX = 'h:';
+const EMPTY = new Uint8Array(0);
 
-export function entryFields(
-  payload: Uint8Array,
+const ascii = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v));
+
+/** Appends the entry's fields to `args` (the XADD arguments so far) and returns it. */
+export function pushEntryFields(
+  args: (string | Buffer)[],
+  payload: string | Buffer,
   key: string | undefined,
   headers: Headers,
   timestamp: number,
 ): (string | Buffer)[] {
-  const fields: (string | Buffer)[] = [
-    'payload',
-    Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
-  ];
-  if (key !== undefined) fields.push('key', key);
-  fields.push('ts', String(timestamp));
-  for (const [name, value] of Object.entries(headers)) fields.push(HEADER_PREFIX + name, value);
-  return fields;
+  args.push('payload', payload);
+  if (key !== undefined) args.push('key', key);
+  args.push('ts', String(timestamp));
+  for (const name in headers) args.push(HEADER_PREFIX + name, headers[name]!);
+  return args;
 }
 
 /** Parses one `[id, [field, value, ...]]` reply element (buffers); null when it is not an entry. */
@@ -42,21 +44,21 @@ export function parseEntry(raw: unknown): StreamEntry | null {
   const [rawId, rawFields] = raw as [unknown, unknown];
   // XCLAIM / XAUTOCLAIM reply [id, null] for an entry deleted by trimming.
   if (!Array.isArray(rawFields)) return null;
-  const id = String(rawId);
-  let payload: Uint8Array = new Uint8Array(0);
+  // Ids and field names are ASCII: latin1 decoding is the cheap exact choice (hot path).
+  const id = ascii(rawId);
+  let payload: Uint8Array = EMPTY;
   let key: string | undefined;
-  let timestamp = Number(id.split('-')[0]);
+  let timestamp = Number.NaN;
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < rawFields.length; i += 2) {
-    const name = String(rawFields[i]);
+    const name = ascii(rawFields[i]);
     const value = rawFields[i + 1] as Buffer | string;
     if (name === 'payload') payload = typeof value === 'string' ? Buffer.from(value) : value;
     else if (name === 'key') key = String(value);
-    else if (name === 'ts') {
-      const ts = Number(String(value));
-      if (Number.isFinite(ts)) timestamp = ts;
-    } else if (name.startsWith(HEADER_PREFIX)) headers[name.slice(HEADER_PREFIX.length)] = String(value);
+    else if (name === 'ts') timestamp = Number(ascii(value));
+    else if (name.startsWith(HEADER_PREFIX)) headers[name.slice(HEADER_PREFIX.length)] = String(value);
   }
+  if (!Number.isFinite(timestamp)) timestamp = Number(id.slice(0, id.indexOf('-')));
   return { id, payload, key, headers, timestamp };
 }
 

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 import {
+  attemptHandler,
   backoffDelay,
   buildMessage,
   type Codec,
@@ -22,7 +23,7 @@ import {
   decodeMessage,
   type Handler,
   KeyedScheduler,
-  pickCodec,
+  type Message,
   publishDeadLetter,
   runHandler,
   type Subscription,
@@ -30,6 +31,7 @@ import {
   withAttempt,
 } from '../../internal.ts';
 import type { TransportLogger } from '../../logger.ts';
+import { CodecMemo } from './codec-memo.ts';
 import { RedeliveryLimitError } from './errors.ts';
 import { redisCommand, redisCommandBuffer } from './redis-command.ts';
 import { parseEntries, parseReadReply, type StreamEntry } from './stream-entry.ts';
@@ -65,6 +67,7 @@ export class StreamSubscription<T> implements Subscription {
   readonly #groupName: string;
   readonly #consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #scheduler: KeyedScheduler;
+  readonly #codecs: CodecMemo<T>;
   readonly #held = new Set<string>();
   readonly #acks = new Set<Promise<void>>();
   #ackBatch: string[] = [];
@@ -82,6 +85,7 @@ export class StreamSubscription<T> implements Subscription {
     this.group = deps.group;
     this.#groupName = deps.group ?? `fanout.${randomUUID()}`;
     this.#scheduler = new KeyedScheduler({ maxInFlight: deps.maxInFlight, orderedByKey: deps.orderedByKey });
+    this.#codecs = new CodecMemo(deps.codec, deps.fallbackCodec);
     this.#highWater = Math.max(deps.readCount, deps.maxInFlight * 2);
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -224,45 +228,64 @@ export class StreamSubscription<T> implements Subscription {
 
   #dispatch(entry: StreamEntry, attempt: number): void {
     this.#held.add(entry.id);
-    void this.#scheduler
-      .run(entry.key, () => this.#process(entry, attempt))
-      .catch((error: unknown) =>
-        this.#d.logger.error({ err: error, id: entry.id }, 'redis: delivery failed'),
-      );
+    this.#scheduler.post(entry.key, this.#run, { entry, attempt });
   }
 
-  async #process(entry: StreamEntry, firstAttempt: number): Promise<void> {
+  /** The scheduled task: never throws (a failure is logged; the entry stays pending for the group). */
+  readonly #run = (job: { entry: StreamEntry; attempt: number }): Promise<void> | undefined => {
+    try {
+      return this.#process(job.entry, job.attempt)?.catch((error: unknown) => this.#failed(job.entry, error));
+    } catch (error) {
+      this.#failed(job.entry, error);
+      return undefined;
+    }
+  };
+
+  #failed(entry: StreamEntry, error: unknown): void {
+    this.#d.logger.error({ err: error, id: entry.id }, 'redis: delivery failed');
+  }
+
+  /** Synchronous when the handler is and succeeds (no promise on that path). */
+  #process(entry: StreamEntry, attempt: number): Promise<void> | undefined {
     // Queued when close() began: leave it pending for another member of the group.
     if (this.#stopping) return;
     const { policy } = this.#d;
-    if (firstAttempt > policy.maxAttempts) {
-      await this.#deadLetter(entry, new RedeliveryLimitError(firstAttempt - 1), firstAttempt - 1);
-      return;
-    }
-    const codec = pickCodec(this.#d.codec, entry.headers, this.#d.fallbackCodec);
+    if (attempt > policy.maxAttempts)
+      return this.#deadLetter(entry, new RedeliveryLimitError(attempt - 1), attempt - 1);
+    const codec = this.#codecs.for(entry.headers);
     const decoded = decodeMessage(codec, entry.payload);
-    if (!decoded.ok) {
-      await this.#deadLetter(entry, decoded.error, firstAttempt);
-      return;
-    }
-    let message = buildMessage<T>({
+    if (!decoded.ok) return this.#deadLetter(entry, decoded.error, attempt);
+    const message = buildMessage<T>({
       topic: this.topic,
       key: entry.key,
       headers: entry.headers,
       value: decoded.value,
       raw: entry.payload,
       timestamp: entry.timestamp,
-      attempt: firstAttempt,
+      attempt,
       native: { stream: this.#d.streamKey, group: this.#groupName, entryId: entry.id },
     });
+    const first = attemptHandler(this.#d.handler, message, policy);
+    if (!(first instanceof Promise)) {
+      if (!first.ok) return this.#retry(entry, message, first.error);
+      this.#ack(entry.id);
+      return;
+    }
+    return first.then((result) => {
+      if (!result.ok) return this.#retry(entry, message, result.error);
+      this.#ack(entry.id);
+      return undefined;
+    });
+  }
+
+  /** After a failed attempt: backoff, reclaim (bumps the server's count), run again, or dead letter. */
+  async #retry(entry: StreamEntry, failed: Message<T>, failure: Error): Promise<void> {
+    const { policy } = this.#d;
+    let message = failed;
+    let error = failure;
     for (;;) {
-      const result = await runHandler(this.#d.handler, message, policy);
-      if (result.ok) {
-        this.#ack(entry.id);
-        return;
-      }
       if (message.attempt >= policy.maxAttempts) {
-        await this.#deadLetter(entry, result.error, message.attempt);
+        await this.#deadLetter(entry, error, message.attempt);
         return;
       }
       const waited = await sleep(backoffDelay(policy, message.attempt), this.#abort.signal);
@@ -272,6 +295,12 @@ export class StreamSubscription<T> implements Subscription {
         return;
       }
       message = withAttempt(message, message.attempt + 1);
+      const result = await runHandler(this.#d.handler, message, policy);
+      if (result.ok) {
+        this.#ack(entry.id);
+        return;
+      }
+      error = result.error;
     }
   }
 
