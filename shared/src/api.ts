@@ -110,6 +110,8 @@ export interface ApiStatus {
     readonly connected: boolean;
     readonly received: number;
     readonly accepted: number;
+    /** Announcements of a journey not yet started: counted, not published as positions. */
+    readonly upcoming: number;
     readonly duplicates: number;
     readonly outOfOrder: number;
     readonly rejected: Readonly<Record<string, number>>;

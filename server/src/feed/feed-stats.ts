@@ -1,4 +1,4 @@
-/** The feed's counters: everything received is accounted for as accepted, duplicate or rejected. */
+/** The feed's counters: everything received is accounted for as accepted, upcoming, duplicate or rejected. */
 import type { HfpRejectReason } from '@realtimemap/shared';
 
 export interface FeedStats {
@@ -8,6 +8,12 @@ export interface FeedStats {
   readonly accepted: number;
   /** Exact repeats dropped. */
   readonly duplicates: number;
+  /**
+   * Parsed, but about a journey the vehicle has not started (`journey/upcoming/...`): counted and not
+   * published, since the vehicle's own position comes on its ongoing or deadrun topic and an announced
+   * route would make the map flip the vehicle between its current and next line.
+   */
+  readonly upcoming: number;
   /** Accepted but older than the vehicle's latest: published with `outOfOrder: true`. */
   readonly outOfOrder: number;
   /** Turned down by the parser, by reason. */

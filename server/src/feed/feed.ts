@@ -60,6 +60,7 @@ export function buildFeed(options: FeedOptions): Feed {
   const drained: (() => void)[] = [];
   let received = 0;
   let accepted = 0;
+  let upcoming = 0;
   let dropped = 0;
   let late = 0;
   let publishErrors = 0;
@@ -86,6 +87,10 @@ export function buildFeed(options: FeedOptions): Feed {
       // Logged, not swallowed; sampled so a broken upstream cannot flood the log.
       if (n <= 5 || n % 1000 === 0)
         log.warn({ reason: r.reason, detail: r.detail, topic, count: n }, 'hfp message rejected');
+      return;
+    }
+    if (r.temporalType === 'upcoming') {
+      upcoming++;
       return;
     }
     accepted++;
@@ -193,6 +198,7 @@ export function buildFeed(options: FeedOptions): Feed {
       return {
         received,
         accepted,
+        upcoming,
         duplicates: dropped,
         outOfOrder: late,
         rejected: byReason,

@@ -9,7 +9,14 @@ import { helsinkiTime } from './local-time.ts';
 import type { Network } from './network.ts';
 import { DEFAULT_QUIRKS, type QuirkRates } from './quirks.ts';
 import { createRandom, type Random } from './random.ts';
-import { buildRunPath, type Journey, type RunPath, SimVehicle, type VehicleMessage } from './vehicle.ts';
+import {
+  buildRunPath,
+  type Journey,
+  type RunPath,
+  SimVehicle,
+  type UpcomingJourney,
+  type VehicleMessage,
+} from './vehicle.ts';
 
 /** One MQTT message to publish. */
 export interface SimMessage {
@@ -50,6 +57,17 @@ interface Extra {
   jf: JourneyFields | null;
   jfJourney: Journey | null;
   jfRun: RunPath | null;
+  /** GPS error state, metres east / north. */
+  noiseE: number;
+  noiseN: number;
+  badUntil: number;
+  badE: number;
+  badN: number;
+  /** The announced next journey's fields and the geohash state of its `upcoming` topic. */
+  upPlan: UpcomingJourney | null;
+  upFields: JourneyFields | null;
+  upJourney: JourneyFields | null | undefined;
+  upGeo: [number, number] | null;
 }
 
 export interface Fleet {
@@ -74,6 +92,51 @@ function allocate(weights: readonly number[], total: number): number[] {
   return counts;
 }
 
+/** Where one vehicle starts: on a run at a distance, or waiting at that run's end (running dead). */
+interface StartSlot {
+  readonly run: RunPath;
+  readonly distance: number;
+  readonly deadrun: boolean;
+}
+
+/** Share of a line's vehicles between journeys at the start (a weekday peak: most are in service). */
+const DEADRUN_SHARE = 0.08;
+/** Vehicles in service start at least this far from a terminus, where the ones running dead wait. */
+const TERMINUS_MARGIN_M = 60;
+
+/**
+ * Start positions for a line's `n` vehicles at an even headway, as a timetable would have them: the
+ * runs laid end to end (out and back) and the in-service vehicles spaced equally along them, with a
+ * little jitter. The quarter-slot offset keeps a vehicle out of the spot where one running the other
+ * way is (on a path that comes back the same way, slot k outbound meets slot n-1-k inbound at 0 or
+ * 1/2 offsets). Up to one vehicle per terminus starts there running dead.
+ */
+function spreadAlongRoute(routeRuns: readonly RunPath[], n: number, rng: Random): StartSlot[] {
+  if (n === 0 || routeRuns.length === 0) return [];
+  const dead = Math.min(Math.round(n * DEADRUN_SHARE), routeRuns.length, n - 1);
+  const margins = routeRuns.map((r) => Math.min(TERMINUS_MARGIN_M, r.line.length * 0.1));
+  const interior = routeRuns.map((r, i) => Math.max(0, r.line.length - 2 * margins[i]!));
+  const total = interior.reduce((a, b) => a + b, 0);
+  const live = n - dead;
+  const slots: StartSlot[] = [];
+  for (let k = 0; k < live; k++) {
+    let s = ((k + 0.25 + rng.range(-0.05, 0.05)) / live) * total;
+    let i = 0;
+    while (i < routeRuns.length - 1 && s >= interior[i]!) s -= interior[i++]!;
+    slots.push({ run: routeRuns[i]!, distance: margins[i]! + Math.min(s, interior[i]!), deadrun: false });
+  }
+  for (let i = 0; i < dead; i++) {
+    const run = routeRuns[i]!;
+    slots.push({ run, distance: run.line.length, deadrun: true });
+  }
+  // Interleave, so vehicle numbers are not ordered by position (a depot hands them out mixed).
+  for (let i = slots.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [slots[i], slots[j]] = [slots[j]!, slots[i]!];
+  }
+  return slots;
+}
+
 export function createFleet(options: FleetOptions): Fleet {
   const { network, seed, start } = options;
   const quirks = options.quirks ?? DEFAULT_QUIRKS;
@@ -87,8 +150,15 @@ export function createFleet(options: FleetOptions): Fleet {
   const runs: RunPath[] = [];
   for (const route of network.routes)
     for (const dir of route.directions) runs.push(buildRunPath(route, dir, stopAt));
+  // A line needs (round-trip time / headway) vehicles, and its frequency is its weight: so the fleet
+  // is shared by weight x round-trip time, giving every line of one weight the same headway.
   const counts = allocate(
-    network.routes.map((r) => r.weight ?? 1),
+    network.routes.map((r) => {
+      const roundTrip = runs
+        .filter((run) => run.route === r)
+        .reduce((sum, run) => sum + (run.dir.runSeconds ?? run.line.length / 6), 0);
+      return (r.weight ?? 1) * Math.max(60, roundTrip);
+    }),
     Math.max(0, Math.floor(options.vehicles)),
   );
   const numbers = new Map<string, number>();
@@ -96,6 +166,7 @@ export function createFleet(options: FleetOptions): Fleet {
   const extras: Extra[] = [];
   network.routes.forEach((route, ri) => {
     const routeRuns = runs.filter((r) => r.route === route);
+    const slots = spreadAlongRoute(routeRuns, counts[ri]!, createRandom(vehicleSeed(ri, 0x2545f491)));
     for (let k = 0; k < counts[ri]!; k++) {
       const operatorId = route.operators[k % route.operators.length] ?? '0022';
       const n = (numbers.get(operatorId) ?? (route.mode === 'tram' ? 400 : 1000)) + 1;
@@ -107,7 +178,8 @@ export function createFleet(options: FleetOptions): Fleet {
       const skew = qrng.chance(quirks.clockSkewVehicles)
         ? Math.round(qrng.range(-1, 1) * quirks.clockSkewMaxSeconds * 1000)
         : 0;
-      const run = routeRuns[k % routeRuns.length]!;
+      const slot = slots[k]!;
+      const run = slot.run;
       const v = new SimVehicle(
         {
           mode: route.mode,
@@ -125,7 +197,7 @@ export function createFleet(options: FleetOptions): Fleet {
         run,
         start,
       );
-      if (vrng.chance(0.08)) {
+      if (slot.deadrun) {
         v.phase = 'deadrun';
         v.distance = run.line.length;
         v.nextStop = run.stopDistances.length - 1;
@@ -135,7 +207,7 @@ export function createFleet(options: FleetOptions): Fleet {
         v.lastStop = run.dir.stopIds[run.dir.stopIds.length - 1]!;
         v.until = start + vrng.int(0, 120) * 1000;
         v.placeAtDistance();
-      } else v.placeMidJourney(start);
+      } else v.placeMidJourney(start, slot.distance);
       vehicles.push(v);
       extras.push({
         q: qrng,
@@ -146,6 +218,15 @@ export function createFleet(options: FleetOptions): Fleet {
         jf: null,
         jfJourney: null,
         jfRun: null,
+        noiseE: 0,
+        noiseN: 0,
+        badUntil: 0,
+        badE: 0,
+        badN: 0,
+        upPlan: null,
+        upFields: null,
+        upJourney: undefined,
+        upGeo: null,
       });
     }
   });
@@ -187,6 +268,58 @@ export function createFleet(options: FleetOptions): Fleet {
     return { ...m, topic: m.topic.split('/').slice(0, qrng.int(3, 7)).join('/') };
   };
 
+  const badFixPerTick = quirks.badFixPerVehicleHour / 3600;
+  /**
+   * GPS error, stepped once per VP: a slowly wandering offset of a metre or two (an AR(1) walk, so a
+   * standing vehicle drifts by centimetres a second as real units do), and now and then a bad fix
+   * tens of metres off for a few seconds (multipath between buildings).
+   */
+  const gpsError = (x: Extra, t: number): void => {
+    const sigma = quirks.gpsNoiseMeters;
+    if (sigma > 0) {
+      x.noiseE = x.noiseE * 0.97 + x.q.normal() * sigma * 0.243;
+      x.noiseN = x.noiseN * 0.97 + x.q.normal() * sigma * 0.243;
+    }
+    if (x.badUntil <= t && badFixPerTick > 0 && x.q.chance(badFixPerTick)) {
+      x.badUntil = t + x.q.int(1, 4) * 1000;
+      const angle = x.q.range(0, 2 * Math.PI);
+      const off = x.q.range(25, 120);
+      x.badE = Math.sin(angle) * off;
+      x.badN = Math.cos(angle) * off;
+    }
+  };
+  /** Where the vehicle's GPS says it is: the true position plus the error. */
+  const observed = (v: SimVehicle, x: Extra): readonly [number, number] => {
+    let e = x.noiseE;
+    let n = x.noiseN;
+    if (x.badUntil > v.nextTick) {
+      e += x.badE;
+      n += x.badN;
+    }
+    if (e === 0 && n === 0) return [v.lat, v.lon];
+    return [v.lat + n / 111_320, v.lon + e / (111_320 * Math.cos((v.lat * Math.PI) / 180))];
+  };
+  /** The announced next journey as topic + payload fields (temporal `upcoming`), one object per plan. */
+  const upcomingFields = (v: SimVehicle, x: Extra): JourneyFields | null => {
+    const u = v.upcoming;
+    if (!u) return null;
+    if (x.upFields && x.upPlan === u) return x.upFields;
+    x.upPlan = u;
+    x.upFields = {
+      routeId: u.run.route.routeId,
+      desi: u.run.route.line,
+      direction: u.run.dir.direction,
+      headsign: u.run.dir.headsign,
+      start: u.startLabel,
+      oday: u.oday,
+      jrn: u.jrn,
+      lineNumber: u.run.route.lineNumber,
+      nextStop: u.run.dir.stopIds[0]!,
+      temporal: 'upcoming',
+    };
+    return x.upFields;
+  };
+
   const advanceOne = (v: SimVehicle, x: Extra, t: number, emit: (m: SimMessage) => void): void => {
     const vehicleId = `${v.fields.operatorId}/${v.fields.vehicleNumber}`;
     const qrng = x.q;
@@ -204,27 +337,43 @@ export function createFleet(options: FleetOptions): Fleet {
       emit(m);
     };
     v.step(t, (vm: VehicleMessage) => {
-      if (vm.event === 'VP' && quirks.missingPosition > 0 && qrng.chance(quirks.missingPosition)) {
-        droppedPositions++;
-        return;
+      if (vm.event === 'VP' && !vm.upcoming) {
+        if (quirks.missingPosition > 0 && qrng.chance(quirks.missingPosition)) {
+          droppedPositions++;
+          return;
+        }
+        gpsError(x, t);
       }
-      const j = journeyFields(v, x);
-      const geo: [number, number] = [v.lat, v.lon];
-      // Level 0 when the journey or the next stop changed (a new fields object), as HSL does.
-      const level = j !== x.lastJourney ? 0 : hfpGeohashLevel(x.lastGeo, geo);
-      x.lastJourney = j;
-      x.lastGeo = geo;
+      const j = vm.upcoming ? upcomingFields(v, x) : journeyFields(v, x);
+      const [lat, lon] = observed(v, x);
+      const geo: [number, number] = [lat, lon];
+      let level: number;
+      if (vm.upcoming) {
+        level = j !== x.upJourney ? 0 : hfpGeohashLevel(x.upGeo, geo);
+        x.upJourney = j;
+        x.upGeo = geo;
+      } else {
+        // Level 0 when the journey or the next stop changed (a new fields object), as HSL does.
+        level = j !== x.lastJourney ? 0 : hfpGeohashLevel(x.lastGeo, geo);
+        x.lastJourney = j;
+        x.lastGeo = geo;
+      }
       const fields: MessageFields = {
         event: vm.event,
         time: vm.time + v.skewMs,
-        lat: v.lat,
-        lon: v.lon,
+        lat,
+        lon,
         speed: v.speed,
         heading: v.heading,
         acc: v.acc,
-        // A sign-in (VJA) knows no schedule position yet: HSL sends dl and odo as null.
-        dl: j && vm.event !== 'VJA' ? v.dl(vm.time) : null,
-        odo: v.odo === null ? null : Math.round(v.odo),
+        // A sign-in (VJA) or an announced journey knows no schedule position yet: dl and odo are null.
+        dl: j && vm.event !== 'VJA' && !vm.upcoming ? v.dl(vm.time) : null,
+        odo:
+          vm.event === 'BOUT'
+            ? Math.round(v.blockOdo)
+            : v.odo === null || vm.upcoming
+              ? null
+              : Math.round(v.odo),
         doorsOpen: v.doorsOpen,
         loc: qrng.chance(0.01) ? 'ODO' : 'GPS',
         stop: vm.stop,
@@ -233,6 +382,8 @@ export function createFleet(options: FleetOptions): Fleet {
         geohashLevel: level,
         scheduled: vm.scheduled,
         block: vm.block,
+        tlp: vm.tlp,
+        oday: vm.event === 'BOUT' ? time.day(vm.time) : undefined,
       };
       byEvent[vm.event] = (byEvent[vm.event] ?? 0) + 1;
       let m: SimMessage = {

@@ -17,8 +17,34 @@ export type SimEvent =
   | 'DEP'
   | 'PAS'
   | 'WAIT'
+  | 'TLR'
+  | 'TLA'
   | 'VJA'
-  | 'VJOUT';
+  | 'VJOUT'
+  | 'BOUT';
+
+/**
+ * Traffic-light priority: a TLR (request to junction `sid`) and the TLA answering it. Field names and
+ * order as the live feed sends them (HSL's HFP documentation; TLR carries the request, TLA only the
+ * request id and the decision). The topic gets the junction id as one more level after the geohash.
+ */
+export type TrafficLightPriority =
+  | {
+      readonly kind: 'request';
+      readonly sid: number;
+      readonly signalGroupId: number;
+      readonly signalGroupNbr: number;
+      readonly requestId: number;
+      readonly requestType: 'NORMAL' | 'DOOR_CLOSE';
+      readonly priorityLevel: 'normal' | 'high';
+      readonly attemptSeq: number;
+    }
+  | {
+      readonly kind: 'answer';
+      readonly sid: number;
+      readonly requestId: number;
+      readonly decision: 'ACK' | 'NAK';
+    };
 
 /** The journey a message belongs to; null = the vehicle is running dead (deadrun topic). */
 export interface JourneyFields {
@@ -71,7 +97,14 @@ export interface MessageFields {
   readonly block?: number;
   /** Topic `geohash_level`. */
   readonly geohashLevel: number;
+  /** TLR / TLA only. */
+  readonly tlp?: TrafficLightPriority;
+  /** BOUT only: the local operating day (no journey fields carry it). */
+  readonly oday?: string;
 }
+
+/** The priority radio's frequency as the live TLR messages report it. */
+const TLP_FREQUENCY = 461200;
 
 function minuteIso(ms: number): string {
   return new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
@@ -96,7 +129,8 @@ export function formatTopic(v: VehicleFields, j: JourneyFields | null, m: Messag
   if (j === null) return `/hfp/v2/deadrun/ongoing/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}`;
   return (
     `/hfp/v2/journey/${j.temporal}/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}/${j.routeId}/` +
-    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeGeohashTopic(m.lat, m.lon)}`
+    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeGeohashTopic(m.lat, m.lon)}` +
+    (m.tlp ? `/${m.tlp.sid}` : '')
   );
 }
 
@@ -116,6 +150,7 @@ function journeyParts(v: VehicleFields, j: JourneyFields): { head: string; mid: 
 }
 
 export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
+  if (m.event === 'BOUT') return formatBlockOut(v, m);
   const tst = new Date(m.time).toISOString();
   const tsi = Math.floor(m.time / 1000);
   const p = j
@@ -134,5 +169,27 @@ export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: Mess
     body += `,"ttarr":"${t}","ttdep":"${t}"`;
   }
   if (m.block !== undefined) body += `,"dr-type":1,"block":${m.block}`;
+  const tlp = m.tlp;
+  if (tlp?.kind === 'request')
+    body +=
+      `,"sid":${tlp.sid},"signal-groupid":${tlp.signalGroupId},"tlp-signalgroupnbr":${tlp.signalGroupNbr},` +
+      `"tlp-requestid":${tlp.requestId},"tlp-requesttype":"${tlp.requestType}","tlp-prioritylevel":"${tlp.priorityLevel}",` +
+      `"tlp-line-configid":null,"tlp-point-configid":null,"tlp-frequency":${TLP_FREQUENCY},` +
+      `"tlp-protocol":"KAR-MQTT","tlp-att-seq":${tlp.attemptSeq}`;
+  else if (tlp?.kind === 'answer')
+    body += `,"tlp-requestid":${tlp.requestId},"tlp-decision":"${tlp.decision}"`;
   return `{"${m.event}":${body}}}`;
+}
+
+/**
+ * BOUT (the driver signs out of the block, at the end of the day): a shorter body of its own, as the
+ * live feed sends it: no journey fields, integer `acc`, the block's odometer, `dr-type` and `block`.
+ */
+function formatBlockOut(v: VehicleFields, m: MessageFields): string {
+  return (
+    `{"BOUT":{"oper":${v.oper},"veh":${v.veh},"tst":"${new Date(m.time).toISOString()}","tsi":${Math.floor(m.time / 1000)},` +
+    `"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},` +
+    `"acc":0,"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},"oday":${str(m.oday ?? null)},"loc":"${m.loc}",` +
+    `"dr-type":1,"block":${m.block ?? 0}}}`
+  );
 }

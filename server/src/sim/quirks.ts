@@ -17,6 +17,10 @@ export interface QuirkRates {
   readonly clockSkewMaxSeconds: number;
   /** Share of messages with a broken payload or topic. Off by default. */
   readonly malformed: number;
+  /** GPS error, metres (standard deviation of a slowly wandering offset). About 1.5. */
+  readonly gpsNoiseMeters: number;
+  /** Bad fixes (25-120 m off for 1-4 s) per vehicle-hour. */
+  readonly badFixPerVehicleHour: number;
 }
 
 export const DEFAULT_QUIRKS: QuirkRates = Object.freeze({
@@ -27,6 +31,8 @@ export const DEFAULT_QUIRKS: QuirkRates = Object.freeze({
   clockSkewVehicles: 0.02,
   clockSkewMaxSeconds: 20,
   malformed: 0,
+  gpsNoiseMeters: 1.5,
+  badFixPerVehicleHour: 0.3,
 });
 
 /** No quirks at all: every message exactly once, on time, well formed. */
@@ -38,6 +44,8 @@ export const NO_QUIRKS: QuirkRates = Object.freeze({
   clockSkewVehicles: 0,
   clockSkewMaxSeconds: 0,
   malformed: 0,
+  gpsNoiseMeters: 0,
+  badFixPerVehicleHour: 0,
 });
 
 export function quirkRates(overrides: Partial<QuirkRates> | undefined): QuirkRates {

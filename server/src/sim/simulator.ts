@@ -6,6 +6,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Server } from '../transport/server.ts';
 import { network as builtinNetwork } from './builtin-network.ts';
+import type { EmbeddedBroker } from './embedded-broker.ts';
 import { SIM_ERROR, SimError } from './errors.ts';
 import { createFleet, type Fleet, type FleetStats, type SimMessage } from './fleet.ts';
 import { type Clock, type Logger, systemClock } from './logger.ts';
@@ -14,6 +15,12 @@ import { type QuirkRates, quirkRates } from './quirks.ts';
 
 export interface SimulatorOptions {
   readonly mqttUrl: string;
+  /**
+   * The embedded broker at `mqttUrl`, when the simulator runs in its process: messages are handed to
+   * it directly instead of through an MQTT client and a socket (half the cost per message). Subscribers
+   * see exactly the same messages.
+   */
+  readonly embedded?: Pick<EmbeddedBroker, 'publish'>;
   /** Fleet size; default 1,000 (a weekday peak). */
   readonly vehicles?: number;
   readonly seed?: number;
@@ -56,6 +63,7 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
   const vehicles = options.vehicles ?? 1000;
   const seed = options.seed ?? 1;
   let client: MqttClient | undefined;
+  let running = false;
   let fleet: Fleet | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   let wallStart = 0;
@@ -64,19 +72,22 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
   let published = 0;
   let publishErrors = 0;
 
+  const failed = (err: Error | undefined) => {
+    if (err) {
+      publishErrors++;
+      if (publishErrors % 1000 === 1) log.warn({ err: err.message, publishErrors }, 'sim publish failed');
+    }
+  };
+  const embedded = options.embedded;
   const publish = (m: SimMessage) => {
     const topic = options.topicPrefix ? options.topicPrefix + m.topic.slice(1) : m.topic;
-    client!.publish(topic, m.payload, { qos: 0 }, (err) => {
-      if (err) {
-        publishErrors++;
-        if (publishErrors % 1000 === 1) log.warn({ err: err.message, publishErrors }, 'sim publish failed');
-      }
-    });
+    if (embedded) embedded.publish(topic, m.payload, failed);
+    else client!.publish(topic, m.payload, { qos: 0 }, failed);
     published++;
   };
 
   const tick = () => {
-    if (!fleet || !client) return;
+    if (!fleet || !running) return;
     simTime = simStart + (clock.now() - wallStart) * timeScale;
     fleet.advance(simTime, publish);
   };
@@ -86,30 +97,22 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
     network: net,
     tick,
     async start() {
-      if (client) return;
-      const c = mqtt.connect(options.mqttUrl, {
-        clientId: `realtimemap-sim-${seed}-${Math.random().toString(16).slice(2, 8)}`,
-        reconnectPeriod: 1000,
-        connectTimeout: 10_000,
-      });
-      client = c;
-      try {
-        await new Promise<void>((resolve, reject) => {
-          c.once('connect', () => resolve());
-          c.once('error', reject);
-        });
-      } catch (cause) {
-        client = undefined;
-        c.end(true);
-        throw new SimError(SIM_ERROR.mqtt, `simulator cannot connect to ${options.mqttUrl}`, { cause });
-      }
-      c.on('error', (err) => log.warn({ err: err.message }, 'sim mqtt error'));
+      if (running) return;
+      if (!embedded) await connect();
+      running = true;
       wallStart = clock.now();
       simStart = options.startTime ?? wallStart;
       simTime = simStart;
       fleet = createFleet({ network: net, vehicles, seed, start: simStart, quirks });
       log.info(
-        { url: options.mqttUrl, vehicles: fleet.size, routes: net.routes.length, timeScale, seed },
+        {
+          url: options.mqttUrl,
+          inProcess: embedded !== undefined,
+          vehicles: fleet.size,
+          routes: net.routes.length,
+          timeScale,
+          seed,
+        },
         'simulator started',
       );
       timer = setInterval(tick, tickMs);
@@ -117,6 +120,7 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      running = false;
       const c = client;
       client = undefined;
       if (c) await c.endAsync();
@@ -132,7 +136,27 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
         backlogged: 0,
         malformed: 0,
       };
-      return { ...f, running: client !== undefined, published, publishErrors, simTime };
+      return { ...f, running, published, publishErrors, simTime };
     },
   };
+
+  async function connect(): Promise<void> {
+    const c = mqtt.connect(options.mqttUrl, {
+      clientId: `realtimemap-sim-${seed}-${Math.random().toString(16).slice(2, 8)}`,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+    });
+    client = c;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        c.once('connect', () => resolve());
+        c.once('error', reject);
+      });
+    } catch (cause) {
+      client = undefined;
+      c.end(true);
+      throw new SimError(SIM_ERROR.mqtt, `simulator cannot connect to ${options.mqttUrl}`, { cause });
+    }
+    c.on('error', (err) => log.warn({ err: err.message }, 'sim mqtt error'));
+  }
 }

@@ -4,7 +4,7 @@
  * once per simulated second; every message it produces goes to the `emit` callback.
  */
 
-import type { SimEvent, VehicleFields } from './hfp-format.ts';
+import type { SimEvent, TrafficLightPriority, VehicleFields } from './hfp-format.ts';
 import type { LocalTime } from './local-time.ts';
 import type { NetworkRoute, RouteDirection } from './network.ts';
 import { buildPolyline, type Polyline } from './polyline.ts';
@@ -16,7 +16,11 @@ const DUE_METRES = 120;
 const ARR_METRES = 30;
 const DEP_METRES = 20;
 
-type Phase = 'driving' | 'dwell' | 'deadrun' | 'layover';
+type Phase = 'driving' | 'dwell' | 'deadrun' | 'layover' | 'off';
+
+/** Local minutes of the day when service stops (01:30) and starts again (05:00). */
+const SERVICE_ENDS = 90;
+const SERVICE_STARTS = 300;
 
 /** A route direction with its measured path and the distance of each stop along it (cached per network). */
 export interface RunPath {
@@ -57,6 +61,34 @@ export interface VehicleMessage {
   readonly stop: string | null;
   readonly scheduled?: number;
   readonly block?: number;
+  readonly tlp?: TrafficLightPriority;
+  /** A VP about the announced next journey (`journey/upcoming/vp`), sent beside the deadrun VP. */
+  readonly upcoming?: boolean;
+}
+
+/** How long before signing in to its next journey a vehicle announces it (topic temporal `upcoming`). */
+const UPCOMING_LEAD_MS = 20_000;
+
+export interface UpcomingJourney {
+  readonly run: RunPath;
+  /** Scheduled start, ms. */
+  readonly start: number;
+  readonly startLabel: string;
+  readonly oday: string;
+  readonly jrn: number;
+}
+
+/** A priority request waiting for its answer (TLA), which comes a second or two later. */
+interface PendingTlp {
+  readonly at: number;
+  readonly sid: number;
+  readonly requestId: number;
+}
+
+/** Junction id of a signal: the same crossing gives the same id whichever vehicle asks (~150 m cells). */
+function junctionId(lat: number, lon: number): number {
+  const cell = Math.imul(Math.round(lat * 700), 0x9e3779b1) ^ Math.imul(Math.round(lon * 350), 0x85ebca6b);
+  return 1 + ((cell >>> 0) % 998);
 }
 
 export class SimVehicle {
@@ -84,6 +116,14 @@ export class SimVehicle {
   doorsAt = 0;
   holdUntil = 0; // traffic-light stop while driving
   nextWait = 0;
+  /** Distance along the run of the next signalled junction (a TLR as the vehicle nears it). */
+  signalAt = Number.POSITIVE_INFINITY;
+  tla: PendingTlp | null = null;
+  /** The next journey, once it is announced (`upcoming` VPs) and until the vehicle signs in to it. */
+  upcoming: UpcomingJourney | null = null;
+  tlpRequests = 0;
+  /** Metres driven since the vehicle signed in to its block (BOUT reports it). */
+  blockOdo = 0;
   /** Next VP time (ms); the sub-second part is the vehicle's fixed phase. */
   nextTick: number;
 
@@ -103,11 +143,11 @@ export class SimVehicle {
     this.nextTick = Math.floor(now / 1000) * 1000 + rng.int(0, 999);
   }
 
-  /** Puts the vehicle somewhere along a journey already under way (fleet start). */
-  placeMidJourney(now: number): void {
+  /** Puts the vehicle `distance` metres along a journey already under way (fleet start). */
+  placeMidJourney(now: number, distance: number): void {
     const stops = this.run.stopDistances;
     const length = this.run.line.length;
-    this.distance = this.rng.range(0, length * 0.95);
+    this.distance = Math.max(0, Math.min(distance, length));
     this.nextStop = stops.findIndex((d) => d > this.distance);
     if (this.nextStop < 1) this.nextStop = stops.length - 1;
     const runMs = (this.run.dir.runSeconds ?? length / 6) * 1000;
@@ -117,6 +157,7 @@ export class SimVehicle {
     this.odo = Math.round(this.distance);
     this.serveNext = this.decideServe();
     this.lastRoute = this.run.route.routeId;
+    this.signalAt = this.distance + this.rng.range(50, 500);
     this.updatePosition();
   }
 
@@ -174,6 +215,17 @@ export class SimVehicle {
 
   /** Advances one second to `t`: moves, reports the VP, then the events of that second (later `tst`). */
   step(t: number, emit: (m: VehicleMessage) => void): void {
+    // Signed off for the night: silent, checking once a minute whether service has started again.
+    if (this.phase === 'off') {
+      if (t < this.until) return;
+      if (this.serviceClosed(t)) {
+        this.until = t + 60_000;
+        return;
+      }
+      this.phase = 'deadrun';
+      this.blockOdo = 0;
+      this.until = t + this.rng.int(30, 900) * 1000; // the morning's sign-ins are staggered
+    }
     if (this.phase === 'driving') this.move(t);
     else {
       this.speed = 0;
@@ -228,6 +280,7 @@ export class SimVehicle {
     }
     this.distance += moved;
     if (this.odo !== null) this.odo += moved;
+    this.blockOdo += moved;
     this.updatePosition();
   }
 
@@ -236,6 +289,7 @@ export class SimVehicle {
     const target = stops[this.nextStop]!;
     const left = target - this.distance;
     const id = this.stopId(this.nextStop);
+    this.trafficLights(t, left, emit);
     if (this.departing >= 0 && this.distance - stops[this.departing]! > DEP_METRES) {
       // The topic's next stop moves on with DEP (the payload still names the stop just left).
       const left = this.departing;
@@ -263,6 +317,48 @@ export class SimVehicle {
       this.lastStop = id;
       this.advanceStop();
     }
+  }
+
+  /**
+   * Signalled junctions every few hundred metres: nearing one at speed, the vehicle asks for priority
+   * (TLR) and the junction answers a second or two later (TLA, mostly ACK). Not right at a stop, where
+   * the request would go out with the doors (HSL's DOOR_CLOSE type covers that case instead).
+   */
+  private trafficLights(t: number, toStop: number, emit: (m: VehicleMessage) => void): void {
+    const pending = this.tla;
+    if (pending && t >= pending.at) {
+      this.tla = null;
+      const decision = this.rng.chance(0.85) ? 'ACK' : 'NAK';
+      emit({
+        event: 'TLA',
+        time: t + 600,
+        stop: null,
+        tlp: { kind: 'answer', sid: pending.sid, requestId: pending.requestId, decision },
+      });
+    }
+    if (this.distance < this.signalAt - 40) return;
+    const ahead = this.run.line.at(Math.min(this.signalAt, this.run.line.length));
+    this.signalAt = this.distance + this.rng.range(250, 700);
+    if (this.speed < 1.5 || toStop < 30 || this.tla) return;
+    const sid = junctionId(ahead.lat, ahead.lon);
+    const requestId = (this.tlpRequests++ % 255) + 1;
+    const dl = this.dl(t);
+    emit({
+      event: 'TLR',
+      time: t + 400,
+      stop: null,
+      tlp: {
+        kind: 'request',
+        sid,
+        signalGroupId: 100 + ((sid * 7 + this.run.dir.direction) % 900),
+        signalGroupNbr: 1 + ((sid + this.run.dir.direction * 3) % 20),
+        requestId,
+        requestType: this.departing >= 0 ? 'DOOR_CLOSE' : 'NORMAL',
+        priorityLevel: dl !== null && dl < -180 ? 'high' : 'normal',
+        attemptSeq: this.rng.chance(0.1) ? 2 : 1,
+      },
+    });
+    this.tla = { at: t + this.rng.int(1, 2) * 1000, sid, requestId };
   }
 
   private advanceStop(): void {
@@ -307,9 +403,25 @@ export class SimVehicle {
   }
 
   private deadrun(t: number, emit: (m: VehicleMessage) => void): void {
-    if (t < this.until) return;
+    // End of the day: after the last journey the driver signs out of the block (BOUT), the unit goes quiet.
+    if (t >= this.until && !this.upcoming && this.serviceClosed(t)) {
+      emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
+      this.phase = 'off';
+      this.lastStop = null;
+      this.until = t + 60_000;
+      return;
+    }
+    // The next journey is announced shortly before sign-in: the feed also carries it as `upcoming` VPs.
+    if (!this.upcoming && this.until - t <= UPCOMING_LEAD_MS && !this.serviceClosed(this.until))
+      this.upcoming = this.planNext();
+    if (t < this.until) {
+      if (this.upcoming) emit({ event: 'VP', time: t + 3, stop: null, upcoming: true });
+      return;
+    }
     // Sign in to the next journey: the same route back the other way.
-    const next = this.runs.find((r) => r.route === this.run.route && r.dir !== this.run.dir) ?? this.run;
+    const plan = this.upcoming ?? this.planNext();
+    const { run: next, start } = plan;
+    this.upcoming = null;
     this.run = next;
     this.distance = 0;
     this.nextStop = 0;
@@ -318,16 +430,39 @@ export class SimVehicle {
     this.departing = -1;
     this.lastStop = this.stopId(0);
     this.lastRoute = next.route.routeId;
-    const start = Math.ceil((t + this.rng.int(60, 300) * 1000) / 60_000) * 60_000;
-    this.journey = this.newJourney(start, (next.dir.runSeconds ?? next.line.length / 6) * 1000);
+    // The journey announced as `upcoming`: same start, day and journey number.
+    const runMs = (next.dir.runSeconds ?? next.line.length / 6) * 1000;
+    this.journey = { start, startLabel: plan.startLabel, oday: plan.oday, jrn: plan.jrn, runMs };
     this.odo = null;
     this.phase = 'layover';
     this.doorsAt = t + this.rng.int(5, 40) * 1000;
     this.until = start + Math.max(0, this.rng.normal() * 20_000);
     this.nextWait = start + 60_000;
+    this.signalAt = this.rng.range(100, 400);
+    this.tla = null;
     this.cruise = this.fields.mode === 'tram' ? this.rng.range(5.5, 8) : this.rng.range(8, 12);
     this.updatePosition();
     emit({ event: 'VJA', time: t + 300, stop: this.lastStop, block: this.block });
+  }
+
+  /** Between the end of the service day and the first morning journeys (local time)? */
+  private serviceClosed(t: number): boolean {
+    const hhmm = this.time.hhmm(t);
+    const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    return minutes >= SERVICE_ENDS && minutes < SERVICE_STARTS;
+  }
+
+  /** The journey after this dead run: the same route back the other way, leaving in 1-5 minutes. */
+  private planNext(): UpcomingJourney {
+    const run = this.runs.find((r) => r.route === this.run.route && r.dir !== this.run.dir) ?? this.run;
+    const start = Math.ceil((this.until + this.rng.int(60, 300) * 1000) / 60_000) * 60_000;
+    return {
+      run,
+      start,
+      startLabel: this.time.hhmm(start),
+      oday: this.time.day(start),
+      jrn: this.rng.int(1, 2000),
+    };
   }
 
   private layover(t: number, emit: (m: VehicleMessage) => void): void {

@@ -66,6 +66,20 @@ describe('feed ingest', () => {
     });
   });
 
+  it('feed: counts upcoming-journey messages without publishing them as positions', async () => {
+    feed = buildFeed({ mqttUrl: mqttBroker.url, broker, logger: silent });
+    await feed.start();
+    const pub = await connectClient(mqttBroker.url);
+    await pub.publishAsync(TOPIC.replace('/ongoing/', '/upcoming/'), vp('2023-10-29T19:47:07.344Z'));
+    await pub.publishAsync(TOPIC, vp('2023-10-29T19:47:08.344Z'));
+    await waitFor(() => feed!.stats().received === 2, 'two messages');
+    await feed.flush();
+    await waitFor(() => received.length === 1, 'one position');
+    await pub.endAsync();
+    expect(feed.stats()).toMatchObject({ received: 2, accepted: 1, upcoming: 1 });
+    expect(received[0]!.value.eventTime).toBe(Date.parse('2023-10-29T19:47:08.344Z'));
+  });
+
   it('feed: reconnects with backoff when the MQTT broker comes back, and ingests again', async () => {
     feed = buildFeed({
       mqttUrl: mqttBroker.url,
@@ -128,7 +142,7 @@ describe('feed ingest', () => {
     await feed.flush();
     const s = feed.stats();
     expect(s.rejected).toEqual({});
-    expect(s.accepted + s.duplicates).toBe(s.received);
+    expect(s.accepted + s.upcoming + s.duplicates).toBe(s.received);
     expect(received.length).toBe(s.accepted);
     expect(s.duplicates).toBe(sim.stats().duplicates);
   });

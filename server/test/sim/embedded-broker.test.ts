@@ -49,4 +49,23 @@ describe('sim embedded broker', () => {
       await broker.close();
     }
   });
+
+  it('sim: in-process publishes reach subscribers in order, none lost, however many in one turn', async () => {
+    const broker = await startEmbeddedBroker({ logger: silent });
+    try {
+      const sub = await collect(broker.url, '/hfp/v2/#');
+      // One burst far larger than a socket buffer: the writes are coalesced and must all arrive.
+      const n = 5000;
+      for (let i = 0; i < n; i++)
+        broker.publish(
+          `/hfp/v2/journey/ongoing/vp/bus/0018/${String(i % 100).padStart(5, '0')}`,
+          `{"n":${i}}`,
+        );
+      await waitFor(() => sub.messages.length === n, `${n} messages`);
+      expect(sub.messages.map((m) => JSON.parse(m.payload).n)).toEqual([...Array(n).keys()]);
+      await sub.client.endAsync();
+    } finally {
+      await broker.close();
+    }
+  });
 });

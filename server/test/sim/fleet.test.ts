@@ -1,4 +1,4 @@
-import { parseHfp, type VehiclePosition } from '@realtimemap/shared';
+import { distanceMeters, parseHfp, type VehiclePosition } from '@realtimemap/shared';
 import { describe, expect, it } from 'vitest';
 import { network } from '../../src/sim/builtin-network.ts';
 import { createFleet, type SimMessage } from '../../src/sim/fleet.ts';
@@ -48,6 +48,40 @@ function parsed(m: SimMessage): VehiclePosition {
 }
 
 describe('sim fleet', () => {
+  it("sim: at start a line's vehicles are spread along it, never two within 50 m, in service at an even headway", async () => {
+    // The first VP of every vehicle of the default fleet, by line (deadrun payloads keep the route).
+    const { out } = await run(1000, 1);
+    const first = new Map<string, { route: string; lon: number; lat: number; dir: number | null }>();
+    for (const m of out) {
+      if (!m.topic.includes('/vp/') || first.has(m.vehicleId)) continue;
+      const r = parseHfp(m.topic, m.payload);
+      if (!r.ok) throw new Error(r.reason);
+      first.set(m.vehicleId, {
+        route: r.message.payload.route!,
+        lon: r.value.lon,
+        lat: r.value.lat,
+        dir: r.value.direction,
+      });
+    }
+    expect(first.size).toBe(1000);
+    const byRoute = new Map<string, { lon: number; lat: number; dir: number | null }[]>();
+    for (const v of first.values()) byRoute.set(v.route, [...(byRoute.get(v.route) ?? []), v]);
+    expect(byRoute.size).toBe(net.routes.length);
+    let closest = Number.POSITIVE_INFINITY;
+    for (const [route, vs] of byRoute) {
+      // Both directions in service on every line with a few vehicles.
+      const dirs = new Set(vs.map((v) => v.dir).filter((d) => d !== null));
+      if (vs.length >= 6) expect(dirs, route).toEqual(new Set([1, 2]));
+      for (let i = 0; i < vs.length; i++)
+        for (let j = i + 1; j < vs.length; j++) {
+          const d = distanceMeters([vs[i]!.lon, vs[i]!.lat], [vs[j]!.lon, vs[j]!.lat]);
+          closest = Math.min(closest, d);
+          expect(d, `two vehicles of route ${route} ${d.toFixed(0)} m apart`).toBeGreaterThanOrEqual(50);
+        }
+    }
+    expect(closest).toBeGreaterThanOrEqual(50);
+  });
+
   it('sim: the same seed gives the same messages, however time is sliced', async () => {
     const a = await run(30, 120, { seed: 3, quirks: quirkRates({}) });
     const b = await run(30, 120, { seed: 3, quirks: quirkRates({}), slices: 37 });
@@ -62,7 +96,8 @@ describe('sim fleet', () => {
     expect(fleet.size).toBe(200);
     const phases = new Set<number>();
     for (const [, list] of byVehicle(out)) {
-      const vps = list.filter((m) => m.topic.includes('/vp/'));
+      // The vehicle's own VPs; `upcoming` ones announce its next journey beside them.
+      const vps = list.filter((m) => m.topic.includes('/vp/') && !m.topic.includes('/upcoming/'));
       expect(vps.length).toBe(60);
       const times = vps.map((m) => parsed(m).eventTime);
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000);

@@ -167,6 +167,9 @@ describe.skipIf(!present)(
           check(levels.length === 9, 'deadrun levels', m);
           continue;
         }
+        // TLR / TLA topics carry the junction id as one more level after the geohash.
+        const tlp = levels[5] === 'tlr' || levels[5] === 'tla';
+        if (tlp) check(/^\d{1,4}$/.test(levels.pop()!), 'junction id level', m);
         check(levels.length === 19, 'journey levels', m);
         check(/^\d\d:\d\d$/.test(levels[12]!), 'start time', m);
         check(/^(\d{7}|EOL)$/.test(levels[13]!), 'next stop', m);

@@ -20,7 +20,8 @@ describe('sim simulator over MQTT', () => {
     await sim.start();
     try {
       await waitFor(
-        () => new Set(sub.messages.map((m) => m.topic.split('/')[8])).size === 12,
+        // Vehicle id = operator + number (numbers repeat across operators).
+        () => new Set(sub.messages.map((m) => m.topic.split('/').slice(7, 9).join('/'))).size === 12,
         'all 12 vehicles',
       );
       await waitFor(() => sub.messages.length > 12 * 20, 'many messages');
@@ -63,5 +64,41 @@ describe('sim simulator over MQTT', () => {
       await sim.stop();
       await sub.client.endAsync();
     }
+  });
+
+  it('sim: in-process into the embedded broker, subscribers get exactly what an MQTT client would send', async () => {
+    const start = Date.parse('2026-11-27T08:00:00Z');
+    const run = async (inProcess: boolean) => {
+      let now = start;
+      const prefix = `/inproc${inProcess ? 1 : 0}/`;
+      const sub = await collect(broker.url, `${prefix}hfp/v2/#`);
+      const sim = buildSimulator({
+        mqttUrl: broker.url,
+        ...(inProcess ? { embedded: broker } : {}),
+        vehicles: 6,
+        seed: 3,
+        network: miniNetwork(),
+        clock: { now: () => now },
+        tickMs: 60_000,
+        topicPrefix: prefix,
+        logger: silent,
+      });
+      await sim.start();
+      try {
+        now += 30_000;
+        sim.tick();
+        const n = sim.stats().published;
+        await waitFor(() => sub.messages.length === n, `${n} messages`);
+        return sub.messages.map((m) => ({ topic: m.topic.slice(prefix.length), payload: m.payload }));
+      } finally {
+        await sim.stop();
+        await sub.client.endAsync();
+      }
+    };
+    const direct = await run(true);
+    const viaClient = await run(false);
+    expect(direct.length).toBeGreaterThan(6 * 25);
+    // Same messages, same order per vehicle (one connection either way).
+    expect(direct).toEqual(viaClient);
   });
 });

@@ -1,5 +1,6 @@
 import type { HfpEventType, VehiclePosition } from '../position.ts';
 import { HfpRejectedError } from './errors.ts';
+import type { HfpTemporalType } from './event-types.ts';
 import type { HfpMessage } from './hfp-payload.ts';
 import type { HfpTopic } from './hfp-topic.ts';
 import { toVehiclePosition } from './normalize-hfp.ts';
@@ -12,7 +13,13 @@ import { type HfpRejection, isRejection, reject } from './rejection.ts';
  * (`r.message`); spreading the result (`{ ...r }`) does not carry it over.
  */
 export type HfpResult =
-  | { readonly ok: true; readonly value: VehiclePosition; readonly message: HfpMessage }
+  | {
+      readonly ok: true;
+      readonly value: VehiclePosition;
+      readonly message: HfpMessage;
+      /** `upcoming` when the message announces a journey the vehicle has not started yet. */
+      readonly temporalType: HfpTemporalType;
+    }
   | HfpRejection;
 
 /**
@@ -29,6 +36,10 @@ class ParsedHfp {
     private readonly eventType: HfpEventType,
     private readonly body: Readonly<Record<string, unknown>>,
   ) {}
+
+  get temporalType(): HfpTemporalType {
+    return this.topic.temporalType;
+  }
 
   get message(): HfpMessage {
     this.#message ??= {
