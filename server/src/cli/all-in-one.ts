@@ -8,12 +8,17 @@ import type { Logger } from 'pino';
 import { DEFAULT_TOPIC_FILTER, feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed, type Feed } from '../feed/index.ts';
-import { buildSimulator, networkGeoJson as simNetworkGeoJson, startEmbeddedBroker } from '../sim/index.ts';
+import {
+  buildSimulator,
+  type EmbeddedBroker,
+  networkGeoJson as simNetworkGeoJson,
+  startEmbeddedBroker,
+} from '../sim/index.ts';
 import { createMemoryBroker } from '../transport/backends/memory/index.ts';
 import type { Server } from '../transport/server.ts';
 import { lazyServer } from './lazy-server.ts';
 import { replayServer } from './replay-server.ts';
-import { POSITIONS_TOPIC, type Serving, serveGateway } from './serve-gateway.ts';
+import { type Serving, serveGateway, topicsFor } from './serve-gateway.ts';
 import { simulationNetwork } from './sim-network.ts';
 
 export interface AllInOne {
@@ -44,6 +49,7 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
     evaluateGeofences: true,
   });
   const servers: Server[] = [];
+  let embeddedBroker: EmbeddedBroker | undefined;
   if (embedded) {
     let close: (() => Promise<void>) | undefined;
     servers.push({
@@ -55,6 +61,7 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
           logger: logger.child({ area: 'mqtt' }),
         });
         mqttUrl = b.url;
+        embeddedBroker = b;
         close = () => b.close();
       },
       async stop() {
@@ -75,7 +82,7 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
             ? { topicFilter: config.topicFilter }
             : {}),
         broker,
-        positionsTopic: POSITIONS_TOPIC,
+        positionsTopic: topicsFor(config).positions,
         logger: logger.child({ area: 'feed' }),
       });
       return feed;
@@ -86,6 +93,8 @@ export async function allInOne(config: Config, logger: Logger): Promise<AllInOne
       lazyServer('simulator', () =>
         buildSimulator({
           mqttUrl: mqttUrl!,
+          // In-process into the embedded broker: no MQTT client on the simulator's side.
+          ...(embeddedBroker ? { embedded: embeddedBroker } : {}),
           vehicles: config.simVehicles,
           seed: config.simSeed,
           timeScale: config.simTimeScale,

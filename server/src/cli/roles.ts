@@ -10,8 +10,9 @@ import { createBroker } from '../transport/create-broker.ts';
 import type { Server } from '../transport/server.ts';
 import { allInOne } from './all-in-one.ts';
 import { lazyServer } from './lazy-server.ts';
+import { batchingBroker } from './position-batcher.ts';
 import { replayServer } from './replay-server.ts';
-import { POSITIONS_TOPIC, serveGateway } from './serve-gateway.ts';
+import { serveGateway, topicsFor } from './serve-gateway.ts';
 import { simulationNetwork } from './sim-network.ts';
 
 function networkBroker(config: Config, logger: Logger): Promise<Broker> {
@@ -65,11 +66,15 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
         feedMode: feedModeOf(config.feed),
         network: () => net,
         evaluateGeofences: true,
+        scaledOut: true,
       });
       return [brokerServer(broker), ...serving.servers];
     }
     case 'ingest': {
-      const broker = await networkBroker(config, logger);
+      // Positions travel in batches across processes (position-batcher.ts: why).
+      const broker = batchingBroker(await networkBroker(config, logger), {
+        topic: topicsFor(config).positions,
+      });
       const feedUrl =
         config.feed.kind === 'live' || config.feed.kind === 'mqtt' ? config.feed.url : config.mqttUrl;
       if (!feedUrl) throw new Error('ingest needs --feed live|mqtt://... (or --mqtt-url of a sim role)');
@@ -77,7 +82,7 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
         mqttUrl: feedUrl,
         ...(config.topicFilter ? { topicFilter: config.topicFilter } : {}),
         broker,
-        positionsTopic: POSITIONS_TOPIC,
+        positionsTopic: topicsFor(config).positions,
         logger: logger.child({ area: 'feed' }),
       });
       return [brokerServer(broker), feed];

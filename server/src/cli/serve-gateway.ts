@@ -19,9 +19,20 @@ import { buildStateService, type StateService } from '../state/state-service.ts'
 import { VehicleStore } from '../state/vehicle-store.ts';
 import type { Broker } from '../transport/broker.ts';
 import type { Server } from '../transport/server.ts';
+import { registerStateMetrics } from './state-metrics.ts';
 
 export const POSITIONS_TOPIC = 'vehicle-positions';
 export const GEOFENCE_TOPIC = 'geofence-events';
+/** The competing group whose members decide which gateway publishes each geofence event. */
+export const GEOFENCE_GROUP = 'geofence';
+
+/** The deployment's topic names (`--topic-prefix` keeps deployments, or test runs, apart). */
+export function topicsFor(config: Pick<Config, 'topicPrefix'>): { positions: string; geofences: string } {
+  return {
+    positions: `${config.topicPrefix}${POSITIONS_TOPIC}`,
+    geofences: `${config.topicPrefix}${GEOFENCE_TOPIC}`,
+  };
+}
 
 export interface ServeOptions {
   readonly config: Config;
@@ -32,8 +43,13 @@ export interface ServeOptions {
   /** Present when this process runs the feed; undefined until the feed has started. */
   readonly feedStats?: () => FeedStats | undefined;
   readonly network: () => NetworkGeoJson;
-  /** Evaluate geofences and publish events (one evaluator per deployment). */
+  /** Evaluate geofences and publish events. */
   readonly evaluateGeofences: boolean;
+  /**
+   * Scaled out: publish only the events of positions this gateway's member of the geofence group
+   * is handed (once per deployment), and rebuild state from the broker before ready.
+   */
+  readonly scaledOut?: boolean;
   readonly clock?: Clock;
 }
 
@@ -60,14 +76,20 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
   });
   const geofences = await loadGeofences(config.geofencesFile);
   const tracker = new GeofenceTracker(geofences);
+  const topics = topicsFor(config);
+  const grouped = options.scaledOut === true && broker.capabilities.groups;
+  if (options.scaledOut && !grouped)
+    logger.warn({ backend: broker.name }, 'backend without groups: every gateway publishes geofence events');
   const state = buildStateService({
     broker,
     store,
     tracker,
     logger: logger.child({ area: 'state' }),
-    positionsTopic: POSITIONS_TOPIC,
-    geofenceTopic: GEOFENCE_TOPIC,
+    positionsTopic: topics.positions,
+    geofenceTopic: topics.geofences,
     evaluateGeofences: options.evaluateGeofences,
+    ...(grouped ? { geofenceGroup: GEOFENCE_GROUP } : {}),
+    ...(options.scaledOut ? { rebuildMs: config.rebuildMs } : {}),
     clock,
   });
   let gateway: Gateway | undefined;
@@ -76,6 +98,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     feed: options.feedStats,
     gateway: () => gateway!.stats(),
   });
+  registerStateMetrics(metrics.registry, () => state.stats());
   gateway = buildGateway({
     store,
     logger: logger.child({ area: 'gateway' }),
@@ -102,6 +125,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
             connected: f.connected,
             received: f.received,
             accepted: f.accepted,
+            upcoming: f.upcoming,
             duplicates: f.duplicates,
             outOfOrder: f.outOfOrder,
             rejected: f.rejected as Record<string, number>,
@@ -124,7 +148,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
   const events: Server = {
     name: 'geofence-events',
     async start() {
-      geofenceSub = await broker.subscribe<GeofenceEvent>(GEOFENCE_TOPIC, (m) => {
+      geofenceSub = await broker.subscribe<GeofenceEvent>(topics.geofences, (m) => {
         gw.broadcast({ type: 'geofence', event: m.value });
       });
     },
@@ -154,6 +178,8 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
           const f = options.feedStats?.();
           const checks = {
             broker: broker.status.type === 'connected',
+            // Scaled out: the state is rebuilt from the broker first (trails present at once).
+            state: state.ready(),
             // A process that runs a feed is ready only once it is connected.
             ...(options.feedStats ? { feed: f?.connected ?? false } : {}),
           };

@@ -149,6 +149,21 @@ export const OPTIONS = {
     schema: z.string().min(1).optional(),
     description: "backend address (the backend's default when absent)",
   },
+  topicPrefix: {
+    flag: 'topic-prefix',
+    env: 'RTM_TOPIC_PREFIX',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only')
+      .default(''),
+    description: 'prepended to the broker topics (vehicle-positions, geofence-events)',
+  },
+  rebuildMs: {
+    flag: 'rebuild-ms',
+    env: 'RTM_REBUILD_MS',
+    schema: int(0, 86_400_000, 300_000),
+    description: 'gateway: history replayed from the broker before ready (Kafka, NATS; 0 = none)',
+  },
   origins: {
     flag: 'origins',
     env: 'RTM_ORIGINS',

@@ -9,6 +9,7 @@ export interface MetricSources {
     | {
         readonly received: number;
         readonly accepted: number;
+        readonly upcoming: number;
         readonly duplicates: number;
         readonly rejected: Readonly<Record<string, number>>;
         readonly messagesPerSecond: number;
@@ -57,6 +58,11 @@ export function buildMetrics(sources: MetricSources): Metrics {
     });
   total('rtm_feed_received_total', 'HFP messages received', () => sources.feed?.()?.received);
   total('rtm_feed_accepted_total', 'HFP messages accepted as positions', () => sources.feed?.()?.accepted);
+  total(
+    'rtm_feed_upcoming_total',
+    'HFP messages about a journey not yet started (counted, not published)',
+    () => sources.feed?.()?.upcoming,
+  );
   total('rtm_feed_duplicates_total', 'Exact duplicates dropped', () => sources.feed?.()?.duplicates);
   new Counter({
     name: 'rtm_feed_rejected_total',

@@ -121,6 +121,7 @@ export const statusSchema = {
         connected: { type: 'boolean' },
         received: num,
         accepted: num,
+        upcoming: num,
         duplicates: num,
         outOfOrder: num,
         rejected: { type: 'object', additionalProperties: num },

@@ -43,8 +43,13 @@ export class VehicleStore {
     return () => this.listeners.delete(listener);
   }
 
-  apply(position: VehiclePosition): ApplyResult {
-    const now = this.options.clock();
+  /**
+   * `seenAt`: when the position reached the system, if earlier than now (a state rebuilt from the
+   * broker's history); silence, hence staleness, counts from it.
+   */
+  apply(position: VehiclePosition, seenAt?: number): ApplyResult {
+    const clockNow = this.options.clock();
+    const now = seenAt !== undefined && seenAt < clockNow ? seenAt : clockNow;
     const point: TrailPoint = {
       t: position.eventTime,
       lat: position.lat,
@@ -58,7 +63,7 @@ export class VehicleStore {
       this.entries.set(position.vehicleId, {
         state: { ...rest, stale: false, lastSeen: now },
         trail: [point],
-        receivedAt: now,
+        receivedAt: clockNow,
       });
       this.emit(position.vehicleId, 'update');
       return 'created';
@@ -67,7 +72,7 @@ export class VehicleStore {
     if (position.eventTime <= entry.state.eventTime) return trailChanged ? 'trail-only' : 'duplicate';
     const { outOfOrder: _late, ...rest } = position;
     entry.state = { ...rest, stale: false, lastSeen: now };
-    entry.receivedAt = now;
+    entry.receivedAt = clockNow;
     this.emit(position.vehicleId, 'update');
     return 'updated';
   }

@@ -45,6 +45,7 @@ function deps(webDist: string | undefined): HttpDeps {
     feed: () => ({
       received: 10,
       accepted: 8,
+      upcoming: 0,
       duplicates: 1,
       rejected: { 'bad-json': 1 },
       messagesPerSecond: 3,
@@ -71,6 +72,7 @@ function deps(webDist: string | undefined): HttpDeps {
         connected: true,
         received: 10,
         accepted: 8,
+        upcoming: 0,
         duplicates: 1,
         outOfOrder: 0,
         rejected: { 'bad-json': 1 },

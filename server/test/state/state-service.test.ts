@@ -12,8 +12,10 @@ import { position } from '../support/position-fixture.ts';
 
 let broker: Broker | undefined;
 let service: StateService | undefined;
+const others: StateService[] = [];
 afterEach(async () => {
   await service?.stop();
+  for (const s of others.splice(0)) await s.stop();
   await broker?.close();
 });
 
@@ -59,5 +61,64 @@ describe('state: service', () => {
     expect(store.get('0022/01216')).toBeUndefined();
     expect(events[1]).toMatchObject({ kind: 'exit', geofenceId: 'kallio', time: now });
     expect(service.stats()).toMatchObject({ applied: 1, geofenceEvents: 2 });
+  });
+
+  it('state: two gateways in a geofence group: each event is published once, both hold the position', async () => {
+    const clock = () => 1_000;
+    broker = createMemoryBroker();
+    await broker.connect();
+    const gateway = () => {
+      const store = new VehicleStore({
+        clock,
+        staleMs: 60_000,
+        removeMs: 180_000,
+        trail: { maxLength: 10, maxAgeMs: 600_000 },
+      });
+      const s = buildStateService({
+        broker: broker!,
+        store,
+        tracker: new GeofenceTracker(DEFAULT_GEOFENCES),
+        logger: pino({ level: 'silent' }),
+        positionsTopic: 'positions-group',
+        geofenceTopic: 'geofence-group',
+        evaluateGeofences: true,
+        geofenceGroup: 'geofence',
+        clock,
+      });
+      others.push(s);
+      return { s, store };
+    };
+    const [a, b] = [gateway(), gateway()];
+    const events: GeofenceEvent[] = [];
+    await broker.subscribe<GeofenceEvent>('geofence-group', (m) => {
+      events.push(m.value);
+    });
+    await a.s.start();
+    await b.s.start();
+    expect(a.s.ready() && b.s.ready()).toBe(true);
+    // Ten vehicles in and out of Kallio: 20 events in all.
+    for (let i = 0; i < 10; i++) {
+      const vehicleId = `0022/0${i}`;
+      await broker.publish(
+        'positions-group',
+        position({ vehicleId, lat: 60.1826, lon: 24.95359, eventTime: 5 }),
+        {
+          key: vehicleId,
+        },
+      );
+      await broker.publish('positions-group', position({ vehicleId, lat: 60.25, lon: 25.1, eventTime: 6 }), {
+        key: vehicleId,
+      });
+    }
+    await waitUntil(() => events.length >= 20, 'twenty events');
+    await new Promise((r) => setTimeout(r, 100));
+    const keys = events.map((e) => `${e.vehicleId} ${e.kind}`);
+    expect(new Set(keys).size).toBe(20);
+    expect(keys.length).toBe(20);
+    // Both members published some: the group spread the positions.
+    expect(a.s.stats().geofenceEvents).toBeGreaterThan(0);
+    expect(b.s.stats().geofenceEvents).toBeGreaterThan(0);
+    expect(a.store.size).toBe(10);
+    expect(b.store.size).toBe(10);
   });
 });

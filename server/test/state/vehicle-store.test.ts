@@ -76,4 +76,15 @@ describe('state: vehicle store', () => {
     expect(store.get('0022/01216')?.stale).toBe(false);
     expect(store.get('0022/01216')?.lastSeen).toBe(80_000);
   });
+
+  it('state: a position rebuilt from history counts its silence from when it was seen, not from now', () => {
+    const { store } = setup();
+    // now = 10_000; seen 70 s earlier by the broker: already past staleMs (60 s).
+    store.apply(position({ eventTime: 1000 }), 10_000 - 70_000);
+    expect(store.get('0022/01216')?.lastSeen).toBe(-60_000);
+    expect(store.sweep().stale).toEqual(['0022/01216']);
+    // A seenAt in the future is clamped to now.
+    store.apply(position({ eventTime: 2000 }), 99_999);
+    expect(store.get('0022/01216')?.lastSeen).toBe(10_000);
+  });
 });
