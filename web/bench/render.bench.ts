@@ -9,15 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  type ClientConfig,
-  encodeServerMessage,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-} from '@realtimemap/shared';
+import { type ClientConfig, PROTOCOL_VERSION } from '@realtimemap/shared';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startStaticApp } from './support/static-app.ts';
 import { SyntheticCity } from './support/synthetic-city.ts';
+import { serveSyntheticCity } from './support/synthetic-socket.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const COUNT = 3_000;
@@ -45,11 +41,6 @@ interface Figures {
   longTasks: number;
   longTaskMaxMs: number;
   rendered: number;
-}
-
-function frame(message: ServerMessage): string | Buffer {
-  const f = encodeServerMessage(message);
-  return typeof f === 'string' ? f : Buffer.from(f);
 }
 
 /** The naive baseline, run inside the page: a DOM element per vehicle, moved every frame. */
@@ -122,29 +113,7 @@ async function measure(browser: Browser, url: string, mode: Mode): Promise<Figur
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const city = new SyntheticCity(COUNT, BBOX);
   const timers: ReturnType<typeof setInterval>[] = [];
-  const feed = (send: (m: string | Buffer) => void) => {
-    send(frame({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }));
-    timers.push(
-      setInterval(() => {
-        send(frame({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] }));
-      }, 1_000),
-    );
-  };
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    ws.send(
-      frame({
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        serverTime: Date.now(),
-        feedMode: 'simulated',
-        tickMs: 1000,
-      }),
-    );
-    ws.send(
-      frame({ type: 'status', feedMode: 'simulated', vehicles: COUNT, messagesPerSecond: COUNT, clients: 1 }),
-    );
-    if (mode !== 'naive') feed((m) => ws.send(m));
-  });
+  const socket = await serveSyntheticCity(page, city, { status: true, vehicles: mode !== 'naive' });
   await page.routeWebSocket(/\/naive$/, (ws) => {
     // The baseline parses JSON itself, whatever the app's wire encoding.
     ws.send(JSON.stringify({ type: 'snapshot', vehicles: city.vehicles }));
@@ -204,6 +173,7 @@ async function measure(browser: Browser, url: string, mode: Mode): Promise<Figur
     renderer: window.__realtimemap?.renderer() ?? 'dom',
     long: (window as unknown as { __long: { count: number; max: number; total: number } }).__long,
   }));
+  socket.stop();
   for (const t of timers) clearInterval(t);
   await page.close();
   const frames = Math.max(1, after.frames);

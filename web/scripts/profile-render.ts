@@ -6,10 +6,11 @@
  * layer (what is left is the cost of a repaint itself). "(program)" time is native work, mostly
  * waiting for the software GPU: with SwiftShader it dominated every MapLibre repaint.
  */
-import { encodeServerMessage, PROTOCOL_VERSION, type ServerMessage } from '@realtimemap/shared';
+import { PROTOCOL_VERSION } from '@realtimemap/shared';
 import { chromium } from 'playwright-core';
 import { startStaticApp } from '../bench/support/static-app.ts';
 import { SyntheticCity } from '../bench/support/synthetic-city.ts';
+import { serveSyntheticCity } from '../bench/support/synthetic-socket.ts';
 
 interface ProfileNode {
   id: number;
@@ -18,10 +19,6 @@ interface ProfileNode {
 }
 
 const query = process.argv[2] ?? '';
-const frame = (m: ServerMessage) => {
-  const f = encodeServerMessage(m);
-  return typeof f === 'string' ? f : Buffer.from(f);
-};
 const app = await startStaticApp(new URL('../dist', import.meta.url).pathname, {
   styleUrl: null,
   feedMode: 'simulated',
@@ -33,28 +30,11 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
-const timers: ReturnType<typeof setInterval>[] = [];
+let socket: { stop(): void } | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const city = new SyntheticCity(Number(process.env.N ?? 3000), [24.88, 60.15, 25.0, 60.2]);
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    ws.send(
-      frame({
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        serverTime: Date.now(),
-        feedMode: 'simulated',
-        tickMs: 1000,
-      }),
-    );
-    ws.send(frame({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }));
-    timers.push(
-      setInterval(
-        () => ws.send(frame({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] })),
-        1000,
-      ),
-    );
-  });
+  socket = await serveSyntheticCity(page, city);
   await page.addInitScript('window.__name = (f) => f;');
   await page.goto(app.url + query);
   await page.waitForFunction(() => window.__realtimemap?.ready() === true, null, { timeout: 120_000 });
@@ -129,7 +109,7 @@ try {
     console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
   }
 } finally {
-  for (const t of timers) clearInterval(t);
+  socket?.stop();
   await browser.close();
   await app.close();
 }

@@ -4,20 +4,16 @@
  * With a URL it loads that server (e.g. `pnpm start`); with `-` it serves dist/ with a fake API and a
  * synthetic city of $N vehicles (default 300). Prints console errors and any request leaving the origin.
  */
-import { encodeServerMessage, PROTOCOL_VERSION, type ServerMessage } from '@realtimemap/shared';
+import { PROTOCOL_VERSION } from '@realtimemap/shared';
 import { chromium } from 'playwright-core';
 import { startStaticApp } from '../bench/support/static-app.ts';
 import { SyntheticCity } from '../bench/support/synthetic-city.ts';
+import { serveSyntheticCity } from '../bench/support/synthetic-socket.ts';
 
 const target = process.argv[2] && process.argv[2] !== '-' ? process.argv[2] : null;
 const out = process.argv[3] ?? 'screenshot.png';
 const query = process.argv[4] ?? '';
 const waitMs = Number(process.env.WAIT ?? 6_000);
-
-const frame = (m: ServerMessage) => {
-  const f = encodeServerMessage(m);
-  return typeof f === 'string' ? f : Buffer.from(f instanceof ArrayBuffer ? new Uint8Array(f) : f);
-};
 
 const app = target
   ? null
@@ -32,7 +28,7 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
-const timers: ReturnType<typeof setInterval>[] = [];
+let socket: { stop(): void } | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(180_000);
@@ -47,24 +43,7 @@ try {
   });
   if (app) {
     const city = new SyntheticCity(Number(process.env.N ?? 300), [24.9, 60.16, 24.98, 60.19]);
-    await page.routeWebSocket(/\/ws$/, (ws) => {
-      ws.send(
-        frame({
-          type: 'hello',
-          protocol: PROTOCOL_VERSION,
-          serverTime: Date.now(),
-          feedMode: 'simulated',
-          tickMs: 1000,
-        }),
-      );
-      ws.send(frame({ type: 'snapshot', serverTime: Date.now(), vehicles: city.vehicles }));
-      timers.push(
-        setInterval(
-          () => ws.send(frame({ type: 'batch', serverTime: Date.now(), updates: city.tick(), removed: [] })),
-          1000,
-        ),
-      );
-    });
+    socket = await serveSyntheticCity(page, city);
   }
   await page.goto(base + query);
   await page.waitForFunction(() => window.__realtimemap?.ready() === true);
@@ -77,7 +56,7 @@ try {
   await page.screenshot({ path: out });
   console.log('wrote', out);
 } finally {
-  for (const t of timers) clearInterval(t);
+  socket?.stop();
   await browser.close();
   await app?.close();
 }
