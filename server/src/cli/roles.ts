@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { feedModeOf } from '../config/feed-spec.ts';
 import type { Config } from '../config/load-config.ts';
 import { buildFeed } from '../feed/index.ts';
-import { buildSimulator, networkGeoJson, startEmbeddedBroker } from '../sim/index.ts';
+import { buildSimulator, type EmbeddedBroker, networkGeoJson, startEmbeddedBroker } from '../sim/index.ts';
 import { type Recording, recordCapture } from '../sim/record.ts';
 import type { Broker } from '../transport/broker.ts';
 import { createBroker } from '../transport/create-broker.ts';
@@ -29,23 +29,32 @@ const brokerServer = (broker: Broker): Server => ({
   stop: () => broker.close(),
 });
 
-/** An embedded MQTT broker unless --mqtt-url names one; `url()` is valid once started. */
-function mqttTarget(config: Config, logger: Logger): { servers: Server[]; url: () => string } {
-  if (config.mqttUrl) return { servers: [], url: () => config.mqttUrl! };
+/**
+ * An embedded MQTT broker unless --mqtt-url names one; `url()` is valid once started, and `embedded()`
+ * gives the broker itself so a simulator in this process can publish into it without a client socket.
+ */
+function mqttTarget(
+  config: Config,
+  logger: Logger,
+): { servers: Server[]; url: () => string; embedded: () => EmbeddedBroker | undefined } {
+  if (config.mqttUrl) return { servers: [], url: () => config.mqttUrl!, embedded: () => undefined };
   let url = '';
+  let broker: EmbeddedBroker | undefined;
   let close: (() => Promise<void>) | undefined;
   const server: Server = {
     name: 'embedded-mqtt',
     async start() {
       const b = await startEmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, logger });
       url = b.url;
+      broker = b;
       close = () => b.close();
     },
     async stop() {
+      broker = undefined;
       await close?.();
     },
   };
-  return { servers: [server], url: () => url };
+  return { servers: [server], url: () => url, embedded: () => broker };
 }
 
 export async function serversForRole(config: Config, logger: Logger): Promise<readonly Server[]> {
@@ -92,6 +101,7 @@ export async function serversForRole(config: Config, logger: Logger): Promise<re
       const sim = lazyServer('simulator', () =>
         buildSimulator({
           mqttUrl: target.url(),
+          ...(target.embedded() ? { embedded: target.embedded()! } : {}),
           vehicles: config.simVehicles,
           seed: config.simSeed,
           timeScale: config.simTimeScale,
