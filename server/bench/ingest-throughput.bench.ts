@@ -10,7 +10,6 @@
  * dropped"), so an unpaced publisher measures loss, not throughput. Every message must come out as
  * exactly one position; a run that loses any is reported as INVALID and the bench exits non-zero.
  */
-import { Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import type { VehiclePosition } from '@realtimemap/shared';
 import mqtt from 'mqtt';
@@ -21,6 +20,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from '../src/sim/embedded-br
 import { createFleet, type SimMessage } from '../src/sim/fleet.ts';
 import { NO_QUIRKS } from '../src/sim/quirks.ts';
 import { createMemoryBroker } from '../src/transport/backends/memory/index.ts';
+import { canConnect } from '../test/support/service.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const WARMUP = 20_000;
@@ -52,19 +52,6 @@ function generate(count: number): SimMessage[] {
 
 function flat(s: string): string {
   return Buffer.from(s).toString('utf8');
-}
-
-async function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(1000, () => done(false));
-    s.once('error', () => done(false));
-    s.connect(port, '127.0.0.1', () => done(true));
-  });
 }
 
 /** How the simulator's messages enter the broker. */
@@ -194,7 +181,7 @@ const rClient = await run(embedded.url, { kind: 'mqtt', url: embedded.url }, pre
 await embedded.close();
 const inProcessRate = report('embedded broker, in-process sim', rInProcess, MESSAGES);
 const clientRate = report('embedded broker, sim over MQTT', rClient, MESSAGES);
-if (await reachable(1883)) {
+if (await canConnect(1883)) {
   const url = 'mqtt://127.0.0.1:1883';
   const rMosq = await run(url, { kind: 'mqtt', url }, prefix, messages);
   const mosqRate = report('Mosquitto 127.0.0.1:1883', rMosq, MESSAGES);

@@ -23,7 +23,7 @@
  * BENCH_RATE_S (5), KAFKA_BROKERS (127.0.0.1:9092). Target: >= 20,000 positions/s through Kafka.
  */
 import { spawn } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { decodeServerMessage, encodeClientMessage, type VehiclePosition } from '@realtimemap/shared';
@@ -36,6 +36,8 @@ import { createMemoryBroker } from '../src/transport/backends/memory/index.ts';
 import type { Broker } from '../src/transport/broker.ts';
 import { createBroker } from '../src/transport/create-broker.ts';
 import type { Server } from '../src/transport/server.ts';
+import { position } from '../test/support/position-fixture.ts';
+import { canConnect } from '../test/support/service.ts';
 
 const N = Number(process.env.BENCH_POSITIONS ?? 200_000);
 const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 5_000);
@@ -50,29 +52,6 @@ const WATCH: readonly [number, number, number, number] = [24.8, 60.15, 24.83, 60
 
 // ---- positions ------------------------------------------------------------------------------
 
-const template: Omit<VehiclePosition, 'vehicleId' | 'vehicleNumber' | 'lat' | 'lon' | 'eventTime'> = {
-  operatorId: '0022',
-  mode: 'bus',
-  eventType: 'vp',
-  journeyType: 'journey',
-  routeId: '1064',
-  line: '64',
-  direction: 1,
-  headsign: 'Länsiterminaali',
-  startTime: '10:05',
-  operatingDay: '2026-11-27',
-  heading: 90,
-  speed: 8.12,
-  acceleration: 0.3,
-  delay: 12,
-  odometer: 1200,
-  doorsOpen: false,
-  occupancy: 0,
-  source: 'GPS',
-  nextStop: '1020453',
-  stop: null,
-};
-
 /** Vehicles on a grid over Helsinki; each position of a vehicle a few metres from its last. */
 class Fleet {
   readonly #last = new Float64Array(VEHICLES);
@@ -86,14 +65,13 @@ class Fleet {
     const number = String(i).padStart(5, '0');
     const col = i % 100;
     const row = Math.floor(i / 100) % 100;
-    return {
-      ...template,
+    return position({
       vehicleId: `0022/${number}`,
       vehicleNumber: number,
       lat: 60.15 + row * 0.003 + (t % 1000) * 1e-7,
       lon: 24.8 + col * 0.003,
       eventTime: t,
-    };
+    });
   }
 }
 
@@ -383,19 +361,6 @@ async function kafkaPath(count: number): Promise<{ path: Path; stop: () => Promi
   };
 }
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(1000, () => done(false));
-    s.once('error', () => done(false));
-    s.connect(port, '127.0.0.1', () => done(true));
-  });
-}
-
 // ---- run --------------------------------------------------------------------------------------
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -417,7 +382,7 @@ const results: PathResult[] = [];
     await memory.stop();
   }
 }
-if (await reachable(Number(KAFKA.split(':')[1] ?? 9092))) {
+if (await canConnect(Number(KAFKA.split(':')[1] ?? 9092))) {
   // Two gateways (the deployment), then one (what a single gateway process takes).
   for (const count of [2, 1]) {
     const k = await kafkaPath(count);

@@ -9,25 +9,16 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type ClientConfig, PROTOCOL_VERSION } from '@realtimemap/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchBenchChromium, OFFLINE_CONFIG } from './support/bench-browser.ts';
 import { startStaticApp } from './support/static-app.ts';
 import { SyntheticCity } from './support/synthetic-city.ts';
 import { serveSyntheticCity } from './support/synthetic-socket.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const COUNT = 3_000;
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 8_000;
 const BBOX: [number, number, number, number] = [24.88, 60.15, 25.0, 60.2];
-const CONFIG: ClientConfig = {
-  styleUrl: null,
-  feedMode: 'simulated',
-  protocolVersion: PROTOCOL_VERSION,
-  center: [24.94, 60.175],
-  zoom: 13,
-};
-
 interface Figures {
   frames: number;
   mainMsPerFrame: number;
@@ -225,19 +216,9 @@ async function main(): Promise<void> {
     return;
   }
   const dist = join(dirname(new URL(import.meta.url).pathname), '..', 'dist');
-  const app = await startStaticApp(dist, CONFIG);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const app = await startStaticApp(dist, OFFLINE_CONFIG);
+  const browser = await launchBenchChromium();
+
   try {
     const ours = await measure(browser, app.url, 'ours');
     const naive = await measure(browser, app.url, 'naive');

@@ -6,8 +6,7 @@
  * layer (what is left is the cost of a repaint itself). "(program)" time is native work, mostly
  * waiting for the software GPU: with SwiftShader it dominated every MapLibre repaint.
  */
-import { PROTOCOL_VERSION } from '@realtimemap/shared';
-import { chromium } from 'playwright-core';
+import { launchBenchChromium, OFFLINE_CONFIG } from '../bench/support/bench-browser.ts';
 import { startStaticApp } from '../bench/support/static-app.ts';
 import { SyntheticCity } from '../bench/support/synthetic-city.ts';
 import { serveSyntheticCity } from '../bench/support/synthetic-socket.ts';
@@ -19,17 +18,8 @@ interface ProfileNode {
 }
 
 const query = process.argv[2] ?? '';
-const app = await startStaticApp(new URL('../dist', import.meta.url).pathname, {
-  styleUrl: null,
-  feedMode: 'simulated',
-  protocolVersion: PROTOCOL_VERSION,
-  center: [24.94, 60.175],
-  zoom: 13,
-});
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
+const app = await startStaticApp(new URL('../dist', import.meta.url).pathname, OFFLINE_CONFIG);
+const browser = await launchBenchChromium();
 let socket: { stop(): void } | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

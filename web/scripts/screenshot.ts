@@ -4,8 +4,7 @@
  * With a URL it loads that server (e.g. `pnpm start`); with `-` it serves dist/ with a fake API and a
  * synthetic city of $N vehicles (default 300). Prints console errors and any request leaving the origin.
  */
-import { PROTOCOL_VERSION } from '@realtimemap/shared';
-import { chromium } from 'playwright-core';
+import { launchBenchChromium, OFFLINE_CONFIG } from '../bench/support/bench-browser.ts';
 import { startStaticApp } from '../bench/support/static-app.ts';
 import { SyntheticCity } from '../bench/support/synthetic-city.ts';
 import { serveSyntheticCity } from '../bench/support/synthetic-socket.ts';
@@ -17,17 +16,8 @@ const waitMs = Number(process.env.WAIT ?? 6_000);
 
 const app = target
   ? null
-  : await startStaticApp(new URL('../dist', import.meta.url).pathname, {
-      styleUrl: null,
-      feedMode: 'simulated',
-      protocolVersion: PROTOCOL_VERSION,
-      center: [24.94, 60.175],
-      zoom: 13,
-    });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
+  : await startStaticApp(new URL('../dist', import.meta.url).pathname, OFFLINE_CONFIG);
+const browser = await launchBenchChromium();
 let socket: { stop(): void } | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

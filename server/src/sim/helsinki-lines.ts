@@ -49,8 +49,19 @@ const ALEK_EAST = [
   'alekUnion',
   'senaatintori',
 ];
-const _ESPLA_EAST = ['svenska', 'esplaW', 'kolmikulma', 'esplaE', 'kauppatori'];
 const TO_KATAJANOKKA = ['ritarihuone', 'vyokatu', 'katajanokka'];
+/** Lines 6 and 6T: from Svenska teatern along Aleksanterinkatu, over Pitkäsilta to Arabia. */
+const SVENSKA_TO_ARABIA = [
+  'svenska',
+  ...ALEK_EAST.slice(0, 5),
+  'hallituskatu',
+  'unioninkatuKaisa',
+  'unioninkatuN',
+  'pitkasilta',
+  'siltasaarenkatu',
+  'hakaniemi',
+  ...TO_ARABIA,
+];
 const BULEVARDI_WEST = ['erottaja', 'bulevardiE', 'aleksanterinTeatteri', 'hietalahti'];
 
 export const HELSINKI_LINES: readonly LineDefinition[] = [
@@ -178,18 +189,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     operators: TRAM,
     weight: 3,
     headsigns: ['Arabia', 'Hietalahdentori'],
-    via: [
-      ...[...BULEVARDI_WEST].reverse(),
-      'svenska',
-      ...ALEK_EAST.slice(0, 5),
-      'hallituskatu',
-      'unioninkatuKaisa',
-      'unioninkatuN',
-      'pitkasilta',
-      'siltasaarenkatu',
-      'hakaniemi',
-      ...TO_ARABIA,
-    ],
+    via: [...[...BULEVARDI_WEST].reverse(), ...SVENSKA_TO_ARABIA],
   },
   {
     routeId: '1006T',
@@ -205,15 +205,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
       'aleksanterinTeatteri',
       'bulevardiE',
       'erottaja',
-      'svenska',
-      ...ALEK_EAST.slice(0, 5),
-      'hallituskatu',
-      'unioninkatuKaisa',
-      'unioninkatuN',
-      'pitkasilta',
-      'siltasaarenkatu',
-      'hakaniemi',
-      ...TO_ARABIA,
+      ...SVENSKA_TO_ARABIA,
     ],
   },
   {
