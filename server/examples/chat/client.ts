@@ -1,6 +1,7 @@
 /**
  * A command-line chat client: each line typed (stdin) is said in the room; what the room says is
- * printed. Ends when stdin ends (Ctrl-D) or the server closes the connection.
+ * printed. Ends when stdin ends (Ctrl-D), once the room has echoed every line it was sent (so a
+ * piped script sees its own lines), or when the server closes the connection.
  *
  *   pnpm --filter @realtimemap/server exec tsx examples/chat/client.ts --name alice
  */
@@ -9,6 +10,9 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { parseOptions, runMain } from '../support/cli.ts';
 import type { ChatIn, ChatOut } from './chat-message.ts';
+
+/** How long a client whose stdin ended waits for the room to echo its last lines. */
+const ECHO_WAIT_MS = 5_000;
 
 const usage = `usage: chat/client.ts --name <name> [--url ws://127.0.0.1:8080/ws]`;
 
@@ -44,16 +48,31 @@ async function main(): Promise<void> {
     ws.once('open', resolve);
     ws.once('error', (e) => reject(new Error(`cannot connect to ${o.url}: ${e.message}`)));
   });
+  let you = o.name;
+  let unechoed = 0;
+  let allEchoed: (() => void) | undefined;
   ws.on('message', (data) => {
-    process.stdout.write(`${render(JSON.parse(data.toString()) as ChatOut)}\n`);
+    const m = JSON.parse(data.toString()) as ChatOut;
+    if (m.type === 'welcome') you = m.you;
+    if (m.type === 'said' && m.from === you && unechoed > 0 && --unechoed === 0) allEchoed?.();
+    process.stdout.write(`${render(m)}\n`);
   });
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     const text = line.trim();
-    if (text) ws.send(JSON.stringify({ type: 'say', text } satisfies ChatIn));
+    if (!text) continue;
+    unechoed += 1;
+    ws.send(JSON.stringify({ type: 'say', text } satisfies ChatIn));
   }
-  // stdin ended: leave politely (the send queue flushes before the close frame).
+  // stdin ended: the room broadcasts asynchronously, so wait (briefly) for our own lines to come
+  // back before the close frame; a socket closing on our side would drop them.
+  if (unechoed > 0) {
+    const echoed = new Promise<void>((resolve) => {
+      allEchoed = resolve;
+    });
+    await Promise.race([echoed, closed, new Promise((r) => setTimeout(r, ECHO_WAIT_MS))]);
+  }
   ws.close(1000, 'bye');
   await closed;
 }
