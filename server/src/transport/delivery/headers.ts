@@ -1,14 +1,30 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Codec } from '../codec.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { HEADER, type Headers } from '../message.ts';
 
 /**
- * A new message id (RFC 4122 v4 UUID). (A pooled generator cutting ids from one random hex string
- * was tried: callgrind showed no gain per message over randomUUID, so it was not kept.)
+ * This process's id prefix: 96 random bits (16 base64url characters) and a `-`, drawn when the module
+ * loads. Every id is this prefix and a counter, so ids are unique within a process by the counter and
+ * across processes (and worker threads, which load the module afresh) by the prefix: two of a million
+ * processes share a prefix with odds of about 1 in 10^17.
+ */
+let prefix = `${randomBytes(12).toString('base64url')}-`;
+let counter = 0;
+
+/**
+ * A new message id: `<16 base64url characters>-<decimal counter>`, e.g. `pM3c0Qk9yXv1bH2s-41`.
+ * About 4x cheaper than randomUUID() (measured: 23 ns against 86 ns), which showed at ~8% of the
+ * memory backend's CPU profile. Ids are opaque: compare them, never parse them. They reveal how many
+ * messages this process published before, which a random id would not.
  */
 export function newMessageId(): string {
-  return randomUUID();
+  // A fresh prefix long before the counter could lose integer precision (never, in practice).
+  if (counter >= Number.MAX_SAFE_INTEGER) {
+    prefix = `${randomBytes(12).toString('base64url')}-`;
+    counter = 0;
+  }
+  return prefix + counter++;
 }
 
 /** Header names lower-cased; values must be strings (throws InvalidOptionError otherwise). */

@@ -13,7 +13,9 @@ export { Fifo } from './fifo.ts';
 export { buildPublishHeaders, newMessageId, normalizeHeaders } from './headers.ts';
 export { KeyedScheduler } from './keyed-scheduler.ts';
 export { DEAD_LETTER_SUFFIX, DEFAULT_DELIVERY_POLICY, deadLetterTopicFor, resolvePolicy } from './policy.ts';
+export { PublishCount } from './publish-count.ts';
 export {
+  continueLocally,
   deliverLocally,
   type RetryLocallyOptions,
   type RetryOutcome,

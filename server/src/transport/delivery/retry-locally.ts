@@ -41,10 +41,20 @@ export async function retryLocally<T>(options: RetryLocallyOptions<T>): Promise<
  * continues as retryLocally() describes (same backoff, attempts, timeout, abort).
  */
 export function deliverLocally<T>(options: RetryLocallyOptions<T>): RetryOutcome | Promise<RetryOutcome> {
-  const { handler, message, policy } = options;
-  const result = attemptHandler(handler, message, policy);
+  return continueLocally(options, attemptHandler(options.handler, options.message, options.policy));
+}
+
+/**
+ * deliverLocally() once its first attempt has run: for a backend that calls attemptHandler() itself,
+ * so a synchronous success costs it no options object.
+ */
+export function continueLocally<T>(
+  options: RetryLocallyOptions<T>,
+  result: HandlerResult | Promise<HandlerResult>,
+): RetryOutcome | Promise<RetryOutcome> {
   if (result instanceof Promise) return result.then((r) => afterAttempt(options, r));
-  if (result.ok) return message.attempt === 1 ? ACKED_FIRST : { type: 'acked', attempts: message.attempt };
+  const attempt = options.message.attempt;
+  if (result.ok) return attempt === 1 ? ACKED_FIRST : { type: 'acked', attempts: attempt };
   return afterAttempt(options, result);
 }
 

@@ -85,7 +85,7 @@ describe('mqtt backend options', () => {
         const props = keyed!.properties?.userProperties ?? {};
         expect(props[HEADER.key]).toBe('veh-1');
         expect(props['x-trace']).toBe('ä');
-        expect(props[HEADER.messageId]).toMatch(/^[0-9a-f-]{36}$/);
+        expect(props[HEADER.messageId]).toMatch(/^[A-Za-z0-9_-]{16}-\d+$/);
         expect(props[HEADER.contentType]).toBeUndefined(); // carried as the Content Type property
         const plainProps = plain!.properties?.userProperties ?? {};
         expect(plainProps[HEADER.key]).toBeUndefined();

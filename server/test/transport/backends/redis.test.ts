@@ -198,6 +198,59 @@ describe.skipIf(!redis.up)(`redis backend${redis.reason}`, () => {
     expect(got.messages[0]?.id).toMatch(/.+/);
   });
 
+  it('redis: entries carry payload, key and one JSON headers field, readable by any client (wire contract)', async () => {
+    const topic = randomTopic('wire');
+    const broker = await make();
+    await broker.publish(topic, { a: 1 }, { key: 'k1', headers: { traceparent: 'tp-1' } });
+    const entries = await raw().xrange(keyPrefix + topic, '-', '+');
+    expect(entries).toHaveLength(1);
+    const fields = entries[0]![1];
+    const byName = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) byName.set(fields[i]!, fields[i + 1]!);
+    expect([...byName.keys()].sort()).toEqual(['headers', 'key', 'payload']);
+    expect(JSON.parse(byName.get('payload')!)).toEqual({ a: 1 });
+    expect(byName.get('key')).toBe('k1');
+    const headers = JSON.parse(byName.get('headers')!) as Record<string, string>;
+    expect(headers).toMatchObject({ 'content-type': 'application/json', traceparent: 'tp-1' });
+    expect(headers['message-id']).toMatch(/.+/);
+  });
+
+  it('redis: a foreign XADD with a headers field, or with h:<name> and ts fields, is read with its headers', async () => {
+    const topic = randomTopic('foreignh');
+    const broker = await make();
+    const got = new Collector<unknown>();
+    await broker.subscribe(topic, got.handler);
+    const client = raw();
+    await client.xadd(
+      keyPrefix + topic,
+      '*',
+      'payload',
+      '1',
+      'headers',
+      '{"Message-Id":"f-1","x-n":"1","bad":2}',
+    );
+    await client.xadd(
+      keyPrefix + topic,
+      '*',
+      'payload',
+      '2',
+      'key',
+      'k',
+      'h:message-id',
+      'f-2',
+      'ts',
+      '1234',
+    );
+    await got.until(2);
+    expect(got.messages[0]).toMatchObject({
+      id: 'f-1',
+      value: 1,
+      headers: { 'message-id': 'f-1', 'x-n': '1' },
+    });
+    expect(got.messages[0]?.headers).not.toHaveProperty('bad');
+    expect(got.messages[1]).toMatchObject({ id: 'f-2', value: 2, key: 'k', timestamp: 1234 });
+  });
+
   it('redis: a retried message bumps the server-side delivery count', async () => {
     const topic = randomTopic('count');
     const broker = await make();

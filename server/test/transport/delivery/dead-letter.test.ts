@@ -69,7 +69,7 @@ describe('dead letter', () => {
     const h = buildPublishHeaders(jsonCodec, { 'X-Trace': 'a', 'Content-Type': 'text/plain' });
     expect(h['x-trace']).toBe('a');
     expect(h['content-type']).toBe('text/plain');
-    expect(h['message-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(h['message-id']).toMatch(/^[A-Za-z0-9_-]{16}-\d+$/);
     expect(buildPublishHeaders(jsonCodec)['content-type']).toBe('application/json');
     expect(buildPublishHeaders(jsonCodec, { 'message-id': 'mine' })['message-id']).toBe('mine');
     expect(() => normalizeHeaders({ a: 1 as unknown as string })).toThrow(InvalidOptionError);

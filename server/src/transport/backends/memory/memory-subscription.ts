@@ -1,14 +1,15 @@
 import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
 import type { Codec } from '../../codec.ts';
-import { buildMessage } from '../../delivery/build-message.ts';
 import { publishDeadLetter } from '../../delivery/dead-letter.ts';
-import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
+import { pickCodec } from '../../delivery/decode-message.ts';
 import { Fifo } from '../../delivery/fifo.ts';
+import { newMessageId } from '../../delivery/headers.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { deliverLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
-import { QueueFullError } from '../../errors.ts';
+import { continueLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
+import { attemptHandler } from '../../delivery/run-handler.ts';
+import { DecodeError, QueueFullError } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
-import type { Handler } from '../../message.ts';
+import { type Handler, HEADER, type Message } from '../../message.ts';
 import type { Envelope, Inbox, MemoryHub } from './memory-hub.ts';
 
 export interface MemorySubscriptionOptions<T> {
@@ -37,7 +38,8 @@ interface Blocked {
 /**
  * One subscription's bounded inbox: at most `queueCapacity` messages wait to start; past that a
  * publisher waits (or is rejected, `overflow: 'reject'`). Delivery runs through a KeyedScheduler and
- * the policy is applied in-process with deliverLocally() (retryLocally with a synchronous first attempt).
+ * the policy is applied in-process: attemptHandler() then, unless that succeeded at once, continueLocally()
+ * (retryLocally with a synchronous first attempt).
  */
 export class MemorySubscription<T> implements Subscription, Inbox {
   readonly topic: string;
@@ -126,23 +128,31 @@ export class MemorySubscription<T> implements Subscription, Inbox {
   private deliver(envelope: Envelope): Promise<void> | undefined {
     this.admit();
     const codec = pickCodec(this.o.codec, envelope.headers, this.o.defaultCodec);
-    const decoded = decodeMessage(codec, envelope.raw);
-    if (!decoded.ok) return this.deadLetter(envelope, decoded.error, 1);
-    const message = buildMessage({
+    let value: T;
+    try {
+      value = codec.decode(envelope.raw);
+    } catch (cause) {
+      return this.deadLetter(envelope, new DecodeError(codec.contentType, cause), 1);
+    }
+    // Built here rather than through decodeMessage/buildMessage/deliverLocally: their result and
+    // option objects were allocations per message that a synchronous success never needs.
+    const message: Message<T> = {
+      id: envelope.headers[HEADER.messageId] ?? newMessageId(),
       topic: envelope.topic,
       key: envelope.key,
       headers: envelope.headers,
+      value,
       raw: envelope.raw,
       timestamp: envelope.timestamp,
-      value: decoded.value,
+      attempt: 1,
       native: envelope,
-    });
-    const outcome = deliverLocally({
-      handler: this.o.handler,
-      message,
-      policy: this.o.policy,
-      signal: this.abort.signal,
-    });
+    };
+    const first = attemptHandler(this.o.handler, message, this.o.policy);
+    if (!(first instanceof Promise) && first.ok) return undefined;
+    const outcome = continueLocally(
+      { handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal },
+      first,
+    );
     if (outcome instanceof Promise) return outcome.then((o) => this.settle(envelope, message.id, o));
     return outcome.type === 'acked' ? undefined : this.settle(envelope, message.id, outcome);
   }

@@ -1,12 +1,14 @@
 import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
 import type { Codec } from '../../codec.ts';
-import { buildMessage } from '../../delivery/build-message.ts';
 import { publishDeadLetter } from '../../delivery/dead-letter.ts';
-import { decodeMessage, pickCodec } from '../../delivery/decode-message.ts';
+import { pickCodec } from '../../delivery/decode-message.ts';
+import { newMessageId } from '../../delivery/headers.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { deliverLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
+import { continueLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
+import { attemptHandler } from '../../delivery/run-handler.ts';
+import { DecodeError } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
-import type { Handler } from '../../message.ts';
+import { type Handler, HEADER, type Message } from '../../message.ts';
 
 /** A received PUBLISH in transport terms. */
 export interface Incoming {
@@ -35,8 +37,8 @@ export interface MqttSubscriptionOptions<T> {
 
 /**
  * One local subscription. MQTT cannot redeliver a nacked message (the PUBACK is protocol-level), so
- * the delivery policy runs in-process: deliverLocally() (retryLocally with a synchronous first
- * attempt) with backoff, then a dead letter.
+ * the delivery policy runs in-process: attemptHandler() then, unless that succeeded at once,
+ * continueLocally() (retryLocally with a synchronous first attempt) with backoff, then a dead letter.
  */
 export class MqttSubscription<T = unknown> implements Subscription {
   readonly topic: string;
@@ -93,23 +95,31 @@ export class MqttSubscription<T = unknown> implements Subscription {
    */
   private deliver(incoming: Incoming): Promise<void> | undefined {
     const codec = pickCodec(this.o.codec, incoming.headers, this.o.defaultCodec);
-    const decoded = decodeMessage(codec, incoming.raw);
-    if (!decoded.ok) return this.deadLetter(incoming, decoded.error, 1);
-    const message = buildMessage({
+    let value: T;
+    try {
+      value = codec.decode(incoming.raw);
+    } catch (cause) {
+      return this.deadLetter(incoming, new DecodeError(codec.contentType, cause), 1);
+    }
+    // Built here rather than through decodeMessage/buildMessage/deliverLocally: their result and
+    // option objects were allocations per message that a synchronous success never needs.
+    const message: Message<T> = {
+      id: incoming.headers[HEADER.messageId] ?? newMessageId(),
       topic: incoming.topic,
       key: incoming.key,
       headers: incoming.headers,
+      value,
       raw: incoming.raw,
       timestamp: incoming.timestamp,
-      value: decoded.value,
+      attempt: 1,
       native: incoming.native,
-    });
-    const outcome = deliverLocally({
-      handler: this.o.handler,
-      message,
-      policy: this.o.policy,
-      signal: this.abort.signal,
-    });
+    };
+    const first = attemptHandler(this.o.handler, message, this.o.policy);
+    if (!(first instanceof Promise) && first.ok) return undefined;
+    const outcome = continueLocally(
+      { handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal },
+      first,
+    );
     if (outcome instanceof Promise) return outcome.then((o) => this.settle(incoming, message.id, o));
     return outcome.type === 'acked' ? undefined : this.settle(incoming, message.id, outcome);
   }

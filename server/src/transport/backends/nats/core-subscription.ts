@@ -13,7 +13,7 @@ import {
   type Subscription,
 } from '../../internal.ts';
 import { readInbound } from './inbound.ts';
-import { fromNatsHeaders, type ReadHeaders } from './nats-headers.ts';
+import { type ReadHeaders, readNatsHeaders } from './nats-headers.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
 
 export class CoreSubscription<T> implements Subscription {
@@ -54,7 +54,7 @@ export class CoreSubscription<T> implements Subscription {
           this.#ctx.logger?.error({ err: error, topic: this.topic }, 'nats: subscription error');
           return;
         }
-        const read = fromNatsHeaders(m.headers);
+        const read = readNatsHeaders(m);
         this.#scheduler.post(read.key, this.#task, { m, read });
       },
     });

@@ -18,7 +18,7 @@ import {
 import { type ConsumerSpec, consumerConfig, durableName, ensureConsumer } from './consumer-config.ts';
 import { MaxDeliveriesError } from './errors.ts';
 import { readInbound } from './inbound.ts';
-import { fromNatsHeaders, type ReadHeaders } from './nats-headers.ts';
+import { type ReadHeaders, readNatsHeaders } from './nats-headers.ts';
 import type { ResolvedNatsOptions } from './options.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
@@ -181,7 +181,7 @@ export class JetStreamSubscription<T> implements Subscription {
         if (this.#lost) continue;
         this.#unsettled.add(m.seq);
         if (m.seq > this.#lastSeq) this.#lastSeq = m.seq;
-        const read = fromNatsHeaders(m.headers);
+        const read = readNatsHeaders(m);
         this.#scheduler.post(read.key, this.#task, { m, read });
         // Only wait when full: an await per message would cost a promise turn each.
         if (this.#scheduler.size >= limit) await this.#scheduler.whenBelow(limit);

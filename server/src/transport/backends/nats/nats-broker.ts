@@ -10,15 +10,14 @@ import {
   type Broker,
   BrokerClosedError,
   type BrokerStatus,
-  buildPublishHeaders,
   type Capabilities,
   ConnectError,
   DeadlineError,
   type Handler,
-  HEADER,
   InvalidOptionError,
   isPattern,
   jsonCodec,
+  PublishCount,
   PublishError,
   type PublishOptions,
   resolvePolicy,
@@ -32,7 +31,7 @@ import { CoreSubscription } from './core-subscription.ts';
 import { NatsSubscribeError } from './errors.ts';
 import { JetStreamSubscription } from './jetstream-subscription.ts';
 import { subjectProblem } from './names.ts';
-import { toNatsHeaders } from './nats-headers.ts';
+import { publishHeaderBlock } from './nats-headers.ts';
 import { type NatsBrokerOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.ts';
 import { CorePublisher, JetStreamPublisher, type Publisher } from './publishers.ts';
 import { StreamRegistry } from './stream-registry.ts';
@@ -56,6 +55,8 @@ export class NatsBroker implements Broker {
   readonly #subscriptions = new Set<Subscription>();
   /** Publishes awaiting their ack: close() lets them finish before draining the connection. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** Publishes handed to nats.js and not yet confirmed (PubAck / flush). */
+  readonly #unconfirmed = new PublishCount();
   readonly #publishable = new Set<string>();
   /** Aborted by close(): publish retries stop waiting. */
   readonly #stopped = new AbortController();
@@ -93,10 +94,9 @@ export class NatsBroker implements Broker {
     }
     // Connected: send in this turn (an await hop here would make nats.js write each publish alone).
     const connected = this.#closing ? undefined : this.#connected;
-    const sending = connected
-      ? this.#send(connected, topic, value, options)
-      : this.#ensureConnected('publish').then((c) => this.#send(c, topic, value, options));
-    // Tracked so close() waits for it; one settle handler, and the caller gets `sending` itself.
+    if (connected) return this.#send(connected, topic, value, options);
+    // Not connected yet (rare): tracked as a promise so close() waits for it.
+    const sending = this.#ensureConnected('publish').then((c) => this.#send(c, topic, value, options));
     const tracked = sending.then(
       () => {
         this.#inFlight.delete(tracked);
@@ -109,19 +109,37 @@ export class NatsBroker implements Broker {
     return sending;
   }
 
-  /** Also used for dead letters, which must still go out while close() drains running handlers. */
-  async #send<T>(connected: Connected, topic: string, value: T, options: PublishOptions): Promise<void> {
-    const codec = options.codec ?? this.options.codec ?? jsonCodec;
+  /**
+   * Also used for dead letters, which must still go out while close() drains running handlers. Not
+   * async: the publish's own promise is the only one made per message (core: the shared flush's);
+   * close() waits on a count of unconfirmed publishes instead of a promise per publish.
+   */
+  #send<T>(connected: Connected, topic: string, value: T, options: PublishOptions): Promise<void> {
+    let sent: Promise<void>;
     try {
+      const codec = options.codec ?? this.options.codec ?? jsonCodec;
       const data = codec.encode(value as never);
-      const headers = buildPublishHeaders(codec, options.headers);
-      const timestamp = this.options.mode === 'core' ? Date.now() : undefined;
-      const natsHeaders = toNatsHeaders(headers, options.key, timestamp);
-      await connected.publisher.publish(topic, data, natsHeaders, headers[HEADER.messageId]!);
+      const core = this.options.mode === 'core';
+      const block = publishHeaderBlock(
+        codec.contentType,
+        options.headers,
+        options.key,
+        core ? { timestamp: Date.now(), msgId: false } : { msgId: true },
+      );
+      sent = connected.publisher.publish(topic, data, block.headers, block.messageId);
     } catch (error) {
-      if (connected.nc.isClosed()) throw new BrokerClosedError('publish');
-      throw new PublishError(this.name, topic, error);
+      return Promise.reject(this.#publishError(connected, topic, error));
     }
+    this.#unconfirmed.started();
+    return sent.then(this.#unconfirmed.settled, (error: unknown) => {
+      this.#unconfirmed.settled();
+      throw this.#publishError(connected, topic, error);
+    });
+  }
+
+  #publishError(connected: Connected, topic: string, error: unknown): Error {
+    if (connected.nc.isClosed()) return new BrokerClosedError('publish');
+    return new PublishError(this.name, topic, error);
   }
 
   async subscribe<T>(
@@ -185,9 +203,9 @@ export class NatsBroker implements Broker {
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);
     });
-    const drained = Promise.all([...[...this.#subscriptions].map((s) => s.close()), ...this.#inFlight]).then(
-      () => 'done' as const,
-    );
+    const drained = Promise.all([...[...this.#subscriptions].map((s) => s.close()), ...this.#inFlight])
+      .then(() => this.#unconfirmed.idle())
+      .then(() => 'done' as const);
     const result = await Promise.race([drained, late]);
     clearTimeout(timer);
     const connected = await this.#connecting?.catch(() => undefined);

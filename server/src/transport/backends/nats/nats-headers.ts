@@ -1,24 +1,177 @@
 /**
  * Our headers <-> NATS headers. Names go on the wire lower-case (NATS headers are case-preserving);
  * the message key travels in its own header because core NATS and JetStream have no key field.
+ *
+ * On the wire this is the standard NATS header block (`NATS/1.0\r\nname: value\r\n...\r\n\r\n`),
+ * readable by any NATS client. We write and read that block ourselves instead of through nats.js'
+ * MsgHdrs: its set()/get() re-validate, canonicalise and search every name on each call, which was
+ * the largest per-message cost of our publish and receive paths (`--cpu-prof`, transport-nats bench).
  */
-import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import { HEADER, type Headers } from '../../internal.ts';
+import { type MsgHdrs, MsgHdrsImpl } from '@nats-io/transport-node';
+import { HEADER, type Headers, InvalidOptionError, newMessageId } from '../../internal.ts';
 
 /** Header carrying the message key (partition / ordering key). */
 export const KEY_HEADER = HEADER.key;
 /** Publish time (ms since epoch) for core NATS, which has no server timestamp. */
 export const TIMESTAMP_HEADER = 'x-published-at';
 /** JetStream's own de-duplication header; mirrors `message-id`, so it is not shown to handlers. */
-const NATS_MSG_ID = 'nats-msg-id';
+const NATS_MSG_ID = 'Nats-Msg-Id';
+const NATS_MSG_ID_LOWER = 'nats-msg-id';
 
-export function toNatsHeaders(headers: Headers, key: string | undefined, timestamp?: number): MsgHdrs {
-  const out = natsHeaders();
-  for (const [name, value] of Object.entries(headers)) out.set(name, value);
-  if (key !== undefined) out.set(KEY_HEADER, key);
-  else if (headers[KEY_HEADER] !== undefined) out.delete(KEY_HEADER);
-  if (timestamp !== undefined) out.set(TIMESTAMP_HEADER, String(timestamp));
-  return out;
+const VERSION_LINE = 'NATS/1.0';
+/** A header name: printable ASCII without ':' (what nats.js accepts). */
+const VALID_NAME = /^[!-9;-~]+$/;
+const CR_OR_LF = /[\r\n]/;
+const validNames = new Set<string>();
+
+function checkName(name: string): void {
+  if (validNames.has(name)) return;
+  if (!VALID_NAME.test(name)) throw new InvalidOptionError(`nats: header name "${name}" is not valid`);
+  if (validNames.size >= 1024) validNames.clear();
+  validNames.add(name);
+}
+
+function checkValue(name: string, value: string): void {
+  if (CR_OR_LF.test(value)) throw new InvalidOptionError(`nats: header "${name}" must not contain CR or LF`);
+}
+
+/**
+ * A header block already encoded, handed to nats.js where it wants MsgHdrs. nats.js (3.x) only calls
+ * encode() on the headers of a publish or request (and JetStream's publish adds nothing when no
+ * msgID/expect option is given); every other MsgHdrs method works on a decoded copy, made only if
+ * someone calls one.
+ */
+class EncodedHeaders implements MsgHdrs {
+  readonly #bytes: Uint8Array;
+  #decoded: MsgHdrsImpl | undefined;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  get #h(): MsgHdrsImpl {
+    this.#decoded ??= MsgHdrsImpl.decode(this.#bytes);
+    return this.#decoded;
+  }
+
+  encode(): Uint8Array {
+    return this.#decoded ? this.#decoded.encode() : this.#bytes;
+  }
+  get hasError(): boolean {
+    return this.#h.hasError;
+  }
+  get status(): string {
+    return this.#h.status;
+  }
+  get code(): number {
+    return this.#h.code;
+  }
+  get description(): string {
+    return this.#h.description;
+  }
+  get(k: string, match?: Parameters<MsgHdrs['get']>[1]): string {
+    return this.#h.get(k, match as never);
+  }
+  set(k: string, v: string, match?: Parameters<MsgHdrs['set']>[2]): void {
+    this.#h.set(k, v, match as never);
+  }
+  append(k: string, v: string, match?: Parameters<MsgHdrs['append']>[2]): void {
+    this.#h.append(k, v, match as never);
+  }
+  has(k: string, match?: Parameters<MsgHdrs['has']>[1]): boolean {
+    return this.#h.has(k, match as never);
+  }
+  keys(): string[] {
+    return this.#h.keys();
+  }
+  values(k: string, match?: Parameters<MsgHdrs['values']>[1]): string[] {
+    return this.#h.values(k, match as never);
+  }
+  delete(k: string, match?: Parameters<MsgHdrs['delete']>[1]): void {
+    this.#h.delete(k, match as never);
+  }
+  last(k: string, match?: Parameters<MsgHdrs['last']>[1]): string {
+    return this.#h.last(k, match as never);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string[]]> {
+    return this.#h[Symbol.iterator]();
+  }
+  size(): number {
+    return this.#h.size();
+  }
+}
+
+/** `\r\ncontent-type: <type>` per content type (static per publish). */
+const contentTypeLines = new Map<string, string>();
+
+function contentTypeLine(contentType: string): string {
+  let line = contentTypeLines.get(contentType);
+  if (line === undefined) {
+    checkValue(HEADER.contentType, contentType);
+    line = `\r\n${HEADER.contentType}: ${contentType}`;
+    if (contentTypeLines.size >= 64) contentTypeLines.clear();
+    contentTypeLines.set(contentType, line);
+  }
+  return line;
+}
+
+export interface PublishHeaderBlock {
+  readonly headers: MsgHdrs;
+  readonly messageId: string;
+}
+
+/**
+ * The header block of a publish: the caller's headers (lower-cased; a generated `message-id` and the
+ * codec's `content-type` unless given), the key, core's publish time, and for JetStream `Nats-Msg-Id`
+ * (= message-id, the stream de-duplicates retries by it). Throws InvalidOptionError for a header the
+ * NATS protocol cannot carry (non-string, CR/LF in a value, a bad name).
+ */
+export function publishHeaderBlock(
+  contentType: string,
+  given: Headers | undefined,
+  key: string | undefined,
+  options: { readonly timestamp?: number; readonly msgId: boolean },
+): PublishHeaderBlock {
+  let block: string;
+  let messageId: string;
+  if (given === undefined) {
+    messageId = newMessageId();
+    block = `${VERSION_LINE}\r\n${HEADER.messageId}: ${messageId}${contentTypeLine(contentType)}`;
+  } else {
+    block = VERSION_LINE;
+    let id: string | undefined;
+    let type: string | undefined;
+    for (const rawName in given) {
+      const value = given[rawName];
+      if (typeof value !== 'string') throw new InvalidOptionError(`header "${rawName}" must be a string`);
+      const name = rawName.toLowerCase();
+      if (name === KEY_HEADER || name === NATS_MSG_ID_LOWER) continue;
+      if (name === TIMESTAMP_HEADER && options.timestamp !== undefined) continue;
+      if (name === HEADER.messageId) id = value;
+      else if (name === HEADER.contentType) type = value;
+      else {
+        checkName(name);
+        checkValue(name, value);
+        block += `\r\n${name}: ${value.trim()}`;
+      }
+    }
+    messageId = id ?? newMessageId();
+    checkValue(HEADER.messageId, messageId);
+    block += `\r\n${HEADER.messageId}: ${messageId.trim()}`;
+    if (type === undefined) block += contentTypeLine(contentType);
+    else {
+      checkValue(HEADER.contentType, type);
+      block += `\r\n${HEADER.contentType}: ${type.trim()}`;
+    }
+  }
+  if (key !== undefined) {
+    checkValue(KEY_HEADER, key);
+    block += `\r\n${KEY_HEADER}: ${key.trim()}`;
+  }
+  if (options.timestamp !== undefined) block += `\r\n${TIMESTAMP_HEADER}: ${options.timestamp}`;
+  if (options.msgId) block += `\r\n${NATS_MSG_ID}: ${messageId.trim()}`;
+  block += '\r\n\r\n';
+  return { headers: new EncodedHeaders(Buffer.from(block, 'utf8')), messageId };
 }
 
 export interface ReadHeaders {
@@ -27,7 +180,64 @@ export interface ReadHeaders {
   readonly timestamp: number | undefined;
 }
 
+const EMPTY_READ: ReadHeaders = Object.freeze({
+  headers: Object.freeze({}),
+  key: undefined,
+  timestamp: undefined,
+});
+
+/**
+ * nats.js' received message (MsgImpl: the raw bytes and where the header block ends), or a JetStream
+ * message wrapping one (JsMsgImpl.msg).
+ */
+interface RawMsg {
+  readonly _rdata?: unknown;
+  readonly _msg?: { readonly hdr?: unknown };
+  readonly msg?: RawMsg;
+}
+
+/**
+ * The header block of a received message as bytes, read from nats.js' message without decoding it
+ * into MsgHdrs; undefined when the message has a shape we do not know (then `headers` is used).
+ */
+function rawHeaderBlock(outer: RawMsg): Uint8Array | null | undefined {
+  const msg = typeof outer.msg === 'object' && outer.msg !== null ? outer.msg : outer;
+  const data = msg._rdata;
+  const hdr = msg._msg?.hdr;
+  if (!(data instanceof Uint8Array) || typeof hdr !== 'number') return undefined;
+  if (hdr < 0) return null;
+  return data.subarray(0, hdr);
+}
+
 /** Lower-cases names (foreign producers may send `Content-Type`); the key and timestamp are lifted out. */
+export function readNatsHeaders(msg: { readonly headers?: MsgHdrs | undefined }): ReadHeaders {
+  const block = rawHeaderBlock(msg as RawMsg);
+  if (block === undefined) return fromNatsHeaders(msg.headers);
+  if (block === null) return EMPTY_READ;
+  const text = Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString('utf8');
+  const headers: Record<string, string> = {};
+  let key: string | undefined;
+  let timestamp: number | undefined;
+  // The first line is the version (and status); each further non-empty line is `name: value`.
+  let at = text.indexOf('\r\n');
+  while (at !== -1) {
+    const start = at + 2;
+    at = text.indexOf('\r\n', start);
+    const end = at === -1 ? text.length : at;
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon >= end) continue;
+    const name = text.slice(start, colon).toLowerCase();
+    const value = text.slice(colon + 1, end).trim();
+    if (name === KEY_HEADER) key = value;
+    else if (name === TIMESTAMP_HEADER) {
+      const n = Number(value);
+      if (Number.isFinite(n)) timestamp = n;
+    } else if (name !== NATS_MSG_ID_LOWER) headers[name] = value;
+  }
+  return { headers, key, timestamp };
+}
+
+/** The same from nats.js' decoded MsgHdrs (messages of a shape readNatsHeaders does not know). */
 export function fromNatsHeaders(source: MsgHdrs | undefined): ReadHeaders {
   const headers: Record<string, string> = {};
   let key: string | undefined;
@@ -40,7 +250,7 @@ export function fromNatsHeaders(source: MsgHdrs | undefined): ReadHeaders {
       else if (name === TIMESTAMP_HEADER) {
         const n = Number(value);
         if (Number.isFinite(n)) timestamp = n;
-      } else if (name !== NATS_MSG_ID) headers[name] = value;
+      } else if (name !== NATS_MSG_ID_LOWER) headers[name] = value;
     }
   }
   return { headers, key, timestamp };

@@ -34,16 +34,17 @@ export class JetStreamPublisher implements Publisher {
     this.#stopped = stopped;
   }
 
-  async publish(subject: string, data: Uint8Array, headers: MsgHdrs, messageId: string): Promise<void> {
+  async publish(subject: string, data: Uint8Array, headers: MsgHdrs, _messageId: string): Promise<void> {
     const deadline = Date.now() + this.#timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
         // A known stream costs no await before the send: publishes issued in one turn then leave
         // together (nats.js writes what was queued before its flush microtask in one socket write).
         if (this.#streams.known(subject) === undefined) await this.#streams.streamFor(subject);
+        // `headers` already carries Nats-Msg-Id (= messageId): no msgID option, so nats.js sends the
+        // block as it is instead of re-building it.
         await this.#js.publish(subject, data, {
           headers,
-          msgID: messageId,
           timeout: Math.min(this.#requestTimeoutMs, Math.max(1, deadline - Date.now())),
         });
         return;
@@ -66,9 +67,14 @@ export class CorePublisher implements Publisher {
     this.#nc = nc;
   }
 
-  async publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<void> {
-    this.#nc.publish(subject, data, { headers });
-    await this.#flush();
+  /** Not async: every publish of a turn gets the same flush promise (no promise of its own). */
+  publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<void> {
+    try {
+      this.#nc.publish(subject, data, { headers });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#flush();
   }
 
   /**

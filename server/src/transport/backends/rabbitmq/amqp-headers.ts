@@ -5,7 +5,7 @@
  * read into Message fields and not shown as headers.
  */
 import type { MessageProperties, Options } from 'amqplib';
-import { HEADER, type Headers } from '../../message.ts';
+import { HEADER, type Headers, newMessageId, normalizeHeaders } from '../../internal.ts';
 
 /** The ordering key (AMQP has none of its own). */
 export const KEY_HEADER = HEADER.key;
@@ -26,16 +26,37 @@ const INTERNAL = new Set([
 const isInternal = (name: string) =>
   INTERNAL.has(name) || name.startsWith('x-first-death-') || name.startsWith('x-last-death-');
 
+/**
+ * The AMQP properties of a publish: buildPublishHeaders' rules (a generated `message-id`, the codec's
+ * `content-type` unless the caller set them), with the standard headers as AMQP properties and the
+ * rest, the key and the publish time in ms as AMQP headers. A publish that names no headers (the
+ * common case) builds the properties directly, without an intermediate header record.
+ */
 export function publishProperties(
-  headers: Headers,
+  contentType: string,
+  given: Headers | undefined,
   key: string | undefined,
   timestamp: number,
   persistent: boolean,
 ): Options.Publish {
+  if (given === undefined) {
+    const amqpHeaders: Record<string, string> =
+      key === undefined
+        ? { [PUBLISHED_AT_HEADER]: String(timestamp) }
+        : { [KEY_HEADER]: key, [PUBLISHED_AT_HEADER]: String(timestamp) };
+    return {
+      persistent,
+      headers: amqpHeaders,
+      timestamp: Math.floor(timestamp / 1000),
+      messageId: newMessageId(),
+      contentType,
+    };
+  }
+  const headers = normalizeHeaders(given);
   const amqpHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
     if (name !== HEADER.messageId && name !== HEADER.correlationId && name !== HEADER.contentType)
-      amqpHeaders[name] = value;
+      amqpHeaders[name] = headers[name]!;
   }
   if (key !== undefined) amqpHeaders[KEY_HEADER] = key;
   amqpHeaders[PUBLISHED_AT_HEADER] = String(timestamp);
@@ -43,10 +64,10 @@ export function publishProperties(
     persistent,
     headers: amqpHeaders,
     timestamp: Math.floor(timestamp / 1000),
+    messageId: headers[HEADER.messageId] ?? newMessageId(),
+    contentType: headers[HEADER.contentType] ?? contentType,
   };
-  if (headers[HEADER.messageId] !== undefined) props.messageId = headers[HEADER.messageId];
   if (headers[HEADER.correlationId] !== undefined) props.correlationId = headers[HEADER.correlationId];
-  if (headers[HEADER.contentType] !== undefined) props.contentType = headers[HEADER.contentType];
   return props;
 }
 
@@ -70,9 +91,11 @@ function text(value: unknown): string {
 export function readProperties(properties: MessageProperties): InboundMeta {
   const raw = (properties.headers ?? {}) as Record<string, unknown>;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined && value !== null && !isInternal(name.toLowerCase()))
-      headers[name.toLowerCase()] = text(value);
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined || value === null) continue;
+    const lower = name.toLowerCase();
+    if (!isInternal(lower)) headers[lower] = text(value);
   }
   if (properties.messageId !== undefined) headers[HEADER.messageId] = text(properties.messageId);
   if (properties.correlationId !== undefined) headers[HEADER.correlationId] = text(properties.correlationId);

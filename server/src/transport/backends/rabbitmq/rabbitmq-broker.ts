@@ -9,7 +9,6 @@ import {
   type Broker,
   BrokerClosedError,
   type BrokerStatus,
-  buildPublishHeaders,
   type Capabilities,
   type Codec,
   DeadlineError,
@@ -17,6 +16,7 @@ import {
   InvalidOptionError,
   isPattern,
   jsonCodec,
+  PublishCount,
   PublishError,
   type PublishOptions,
   patternProblem,
@@ -50,6 +50,12 @@ export function createRabbitmqBroker(options: RabbitmqBrokerOptions = {}): Broke
   return new RabbitmqBroker(resolveRabbitmqOptions(options));
 }
 
+/** The payload as a Buffer (amqplib's type) over the codec's bytes, without copying them. */
+function wireContent<T>(codec: Codec<T>, value: T): Buffer {
+  const bytes = codec.encode(value);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** The connection dropped before the broker confirmed: the message may or may not have been taken. */
 const isConnectionLoss = (error: unknown) =>
   /channel closed|connection closed|channel ended/i.test(String((error as Error)?.message));
@@ -62,9 +68,11 @@ class RabbitmqBroker implements Broker {
   readonly #amqp: AmqpConnection;
   readonly #subs = new Set<RabbitmqSubscription<unknown>>();
   readonly #internal: Pick<Broker, 'publish'> = {
-    publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})),
+    publish: (t, v, o) => this.#send(t, v, o ?? {}),
   };
   readonly #inflight = new Set<Promise<void>>();
+  /** Publishes handed to the channel and not yet confirmed (a count: no promise set per publish). */
+  readonly #unconfirmed = new PublishCount();
   readonly #topicProblems = new Map<string, string>();
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -98,12 +106,13 @@ class RabbitmqBroker implements Broker {
 
   publish<T>(topic: string, value: T, options: PublishOptions = {}): Promise<void> {
     if (this.#closing) return Promise.reject(new BrokerClosedError(`rabbitmq publish to "${topic}"`));
-    // Tracked from the call on, so a close() right after still waits for its confirm. Once started,
+    // Counted from the call on, so a close() right after still waits for its confirm. Once started,
     // no await hop before the channel write (publishes of one turn then share socket writes).
-    if (this.#started && this.#amqp.live) return this.#track(this.#send(topic, value, options));
+    if (this.#started && this.#amqp.live) return this.#send(topic, value, options);
     return this.#track(this.connect().then(() => this.#send(topic, value, options)));
   }
 
+  /** Publishes that waited for connect() (rare); the others are counted in #unconfirmed. */
   #track(sent: Promise<void>): Promise<void> {
     this.#inflight.add(sent);
     const untrack = () => {
@@ -124,38 +133,75 @@ class RabbitmqBroker implements Broker {
     return problem || undefined;
   }
 
-  async #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
+  /** Not async: one promise per publish (the confirm's), none for the steps before it. */
+  #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
     const problem = this.#topicProblem(topic);
-    if (problem) throw new PublishError('rabbitmq', topic, new InvalidOptionError(problem));
+    if (problem) return Promise.reject(new PublishError('rabbitmq', topic, new InvalidOptionError(problem)));
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
-    let payload: Uint8Array;
+    let content: Buffer;
+    let props: Options.Publish;
     try {
-      payload = codec.encode(value);
+      content = wireContent(codec, value);
     } catch (cause) {
-      throw new PublishError('rabbitmq', topic, cause);
+      return Promise.reject(new PublishError('rabbitmq', topic, cause));
     }
-    const headers = buildPublishHeaders(codec as Codec, options.headers);
-    const props = publishProperties(headers, options.key, Date.now(), this.#o.persistent);
-    const content = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     try {
-      await this.#publishRaw(this.#o.exchange, topic, content, props);
-    } catch (cause) {
-      throw cause instanceof TransportError ? cause : new PublishError('rabbitmq', topic, cause);
+      props = publishProperties(
+        codec.contentType,
+        options.headers,
+        options.key,
+        Date.now(),
+        this.#o.persistent,
+      );
+    } catch (error) {
+      return Promise.reject(error);
     }
+    this.#unconfirmed.started();
+    return this.#publishRaw(this.#o.exchange, topic, content, props).then(
+      this.#unconfirmed.settled,
+      (cause: unknown) => {
+        this.#unconfirmed.settled();
+        throw cause instanceof TransportError ? cause : new PublishError('rabbitmq', topic, cause);
+      },
+    );
   }
 
   /**
-   * Publishes on the confirm channel and resolves on the confirm. While reconnecting it waits (up to
-   * publishTimeoutMs); a publish whose connection dropped before the confirm is sent again on the new
-   * connection (at-least-once: the first copy may have been taken too).
+   * Publishes on the confirm channel and resolves on the confirm. Connected: one promise, settled by
+   * amqplib's confirm callback. While reconnecting it waits (up to publishTimeoutMs); a publish whose
+   * connection dropped before the confirm is sent again on the new connection (at-least-once: the
+   * first copy may have been taken too).
    */
-  #publishRaw = async (
+  #publishRaw = (
     exchange: string,
     routingKey: string,
     content: Buffer,
     options: Options.Publish,
   ): Promise<void> => {
     const deadline = Date.now() + this.#o.publishTimeoutMs;
+    const live = this.#amqp.live;
+    if (!live) return this.#publishRetrying(exchange, routingKey, content, options, deadline);
+    return new Promise<void>((resolve, reject) => {
+      try {
+        live.publisher.publish(exchange, routingKey, content, options, (error: unknown) => {
+          if (!error) resolve();
+          else if (!isConnectionLoss(error) || Date.now() >= deadline)
+            reject(new PublishError('rabbitmq', routingKey, error));
+          else this.#publishRetrying(exchange, routingKey, content, options, deadline).then(resolve, reject);
+        });
+      } catch (error) {
+        reject(new PublishError('rabbitmq', routingKey, error));
+      }
+    });
+  };
+
+  async #publishRetrying(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+    deadline: number,
+  ): Promise<void> {
     for (;;) {
       const live = this.#amqp.live ?? (await this.#amqp.ready(Math.max(0, deadline - Date.now())));
       if (!live) {
@@ -188,7 +234,7 @@ class RabbitmqBroker implements Broker {
         );
       }
     }
-  };
+  }
 
   async subscribe<T>(
     topic: string,
@@ -236,9 +282,9 @@ class RabbitmqBroker implements Broker {
 
   async #drain(deadlineMs: number): Promise<void> {
     await this.#started?.catch(() => {});
-    const drained = Promise.allSettled([...this.#subs].map((s) => s.close())).then(() =>
-      Promise.allSettled([...this.#inflight]),
-    );
+    const drained = Promise.allSettled([...this.#subs].map((s) => s.close()))
+      .then(() => Promise.allSettled([...this.#inflight]))
+      .then(() => this.#unconfirmed.idle());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);

@@ -11,6 +11,7 @@
  * interoperate.
  */
 import type { Headers } from '../../message.ts';
+import { headersFrom } from './packed-headers.ts';
 
 const MAGIC = 'RTM2';
 const MAGIC_BYTES = Buffer.from(MAGIC, 'latin1');
@@ -23,13 +24,23 @@ export interface Envelope {
   readonly timestamp: number;
 }
 
-/** The frame for a payload already in wire form (see wirePayload): a string stays a string. */
+/**
+ * The frame for a payload already in wire form (see wirePayload): a string stays a string. The meta
+ * is assembled as text around the already packed headers (packed-headers.ts), the same JSON that
+ * JSON.stringify({ k, t, h }) gives, without building and walking an object per publish.
+ */
 export function encodeEnvelope(
-  envelope: Omit<Envelope, 'payload'> & { payload: string | Buffer },
+  payload: string | Buffer,
+  key: string | undefined,
+  packedHeaders: string,
+  timestamp: number,
 ): string | Buffer {
-  const head = `${MAGIC}${JSON.stringify({ k: envelope.key, t: envelope.timestamp, h: envelope.headers })}\n`;
-  if (typeof envelope.payload === 'string') return head + envelope.payload;
-  return Buffer.concat([Buffer.from(head, 'utf8'), envelope.payload]);
+  const head =
+    key === undefined
+      ? `${MAGIC}{"t":${timestamp},"h":${packedHeaders}}\n`
+      : `${MAGIC}{"k":${JSON.stringify(key)},"t":${timestamp},"h":${packedHeaders}}\n`;
+  if (typeof payload === 'string') return head + payload;
+  return Buffer.concat([Buffer.from(head, 'utf8'), payload]);
 }
 
 /** Never throws: a malformed frame is returned as a bare payload (the codec then decides). */
@@ -40,14 +51,7 @@ export function decodeEnvelope(blob: Buffer, receivedAt: number): Envelope {
   if (end === -1) return bare;
   try {
     const meta = JSON.parse(blob.toString('utf8', 4, end)) as { k?: unknown; t?: unknown; h?: unknown };
-    const headers: Record<string, string> = {};
-    const h = meta.h;
-    if (h !== null && typeof h === 'object') {
-      for (const name in h) {
-        const value = (h as Record<string, unknown>)[name];
-        if (typeof value === 'string') headers[name] = value;
-      }
-    }
+    const headers = headersFrom(meta.h) ?? {};
     return {
       payload: blob.subarray(end + 1),
       key: typeof meta.k === 'string' ? meta.k : undefined,

@@ -13,7 +13,6 @@ import {
   type Broker,
   BrokerClosedError,
   type BrokerStatus,
-  buildPublishHeaders,
   type Capabilities,
   type Codec,
   ConnectError,
@@ -22,6 +21,7 @@ import {
   InvalidOptionError,
   isPattern,
   jsonCodec,
+  PublishCount,
   PublishError,
   type PublishOptions,
   patternProblem,
@@ -32,6 +32,7 @@ import {
 } from '../../internal.ts';
 import { StatusEmitter } from '../../status-emitter.ts';
 import { type RedisBrokerOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.ts';
+import { packPublishHeaders } from './packed-headers.ts';
 import { encodeEnvelope } from './pubsub-envelope.ts';
 import { PubsubRouter } from './pubsub-router.ts';
 import { PubsubSubscription } from './pubsub-subscription.ts';
@@ -76,10 +77,13 @@ class RedisBroker implements Broker {
   readonly #o: ResolvedRedisOptions;
   readonly #status = new StatusEmitter();
   readonly #subs = new Set<AnySubscription>();
+  /** Publishes that waited for connect() (rare); issued commands are counted in #unconfirmed. */
   readonly #publishes = new Set<Promise<void>>();
+  /** Commands issued and not yet answered (a count, not a set of promises: one less per publish). */
+  readonly #unconfirmed = new PublishCount();
   /** Publishes of the subscriptions themselves (dead letters), allowed while close() drains. */
   readonly #internal: Pick<Broker, 'publish'> = {
-    publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})),
+    publish: (t, v, o) => this.#send(t, v, o ?? {}),
   };
   #commands: Redis | undefined;
   #router: PubsubRouter | undefined;
@@ -159,7 +163,7 @@ class RedisBroker implements Broker {
     if (this.#closing) return Promise.reject(new BrokerClosedError(`redis publish to "${topic}"`));
     // Tracked from the call on, so a close() right after still waits for it. Once connected, the
     // command goes out in this turn (no await hop): the auto-pipeline batches it with its neighbours.
-    if (this.#commands) return this.#track(this.#send(topic, value, options));
+    if (this.#commands) return this.#send(topic, value, options);
     return this.#track(this.#ready('publish').then(() => this.#send(topic, value, options)));
   }
 
@@ -190,37 +194,29 @@ class RedisBroker implements Broker {
     if (problem) return Promise.reject(new PublishError('redis', topic, new InvalidOptionError(problem)));
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
     let payload: string | Buffer;
-    let headers: Record<string, string>;
     try {
       payload = wirePayload(codec, value);
     } catch (cause) {
       return Promise.reject(new PublishError('redis', topic, cause));
     }
+    const name = this.#o.keyPrefix + topic;
+    let sent: Promise<unknown>;
     try {
-      headers = buildPublishHeaders(codec as Codec, options.headers);
+      const headers = packPublishHeaders(codec as Codec, options.headers);
+      if (this.#o.mode === 'streams') {
+        const args = this.#o.trim ? [name, ...this.#trimArgs(Date.now()), '*'] : [name, '*'];
+        sent = commands.xadd(...(pushEntryFields(args, payload, options.key, headers) as [string]));
+      } else {
+        sent = commands.publish(name, encodeEnvelope(payload, options.key, headers, Date.now()));
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    const timestamp = Date.now();
-    const name = this.#o.keyPrefix + topic;
-    const sent: Promise<unknown> =
-      this.#o.mode === 'streams'
-        ? commands.xadd(
-            ...(pushEntryFields(
-              [name, ...this.#trimArgs(timestamp), '*'],
-              payload,
-              options.key,
-              headers,
-              timestamp,
-            ) as [string]),
-          )
-        : commands.publish(name, encodeEnvelope({ payload, key: options.key, headers, timestamp }));
-    return sent.then(
-      () => undefined,
-      (cause: unknown) => {
-        throw new PublishError('redis', topic, cause);
-      },
-    );
+    this.#unconfirmed.started();
+    return sent.then(this.#unconfirmed.settled, (cause: unknown) => {
+      this.#unconfirmed.settled();
+      throw new PublishError('redis', topic, cause);
+    });
   }
 
   #trimArgs(now: number): string[] {
@@ -335,9 +331,9 @@ class RedisBroker implements Broker {
   }
 
   async #drain(deadlineMs: number): Promise<void> {
-    const drained = Promise.allSettled([...this.#subs].map((s) => s.close())).then(() =>
-      Promise.allSettled([...this.#publishes]),
-    );
+    const drained = Promise.allSettled([...this.#subs].map((s) => s.close()))
+      .then(() => Promise.allSettled([...this.#publishes]))
+      .then(() => this.#unconfirmed.idle());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);

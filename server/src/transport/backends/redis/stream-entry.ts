@@ -4,10 +4,15 @@
  *
  *   payload  the raw payload bytes (the only required field)
  *   key      the ordering key, when there is one
- *   ts       publish time, ms since the epoch (the entry id's time when absent)
- *   h:<name> one field per header (message-id, content-type, traceparent, ...)
+ *   headers  all headers as one JSON object of strings (message-id, content-type, traceparent, ...;
+ *            packed-headers.ts)
+ *
+ * The publish time is the entry id's (Redis stamps `<ms>-<seq>` on XADD with `*`). Read but no longer
+ * written, for foreign producers and entries of earlier versions: `ts` (publish time, ms since the
+ * epoch, wins over the id's) and `h:<name>` (one field per header).
  */
 import type { Headers } from '../../message.ts';
+import { unpackHeaders } from './packed-headers.ts';
 
 export interface StreamEntry {
   /** The stream entry id (`<ms>-<seq>`). */
@@ -16,6 +21,8 @@ export interface StreamEntry {
   readonly key: string | undefined;
   readonly headers: Headers;
   readonly timestamp: number;
+  /** The delivery attempt this entry is read for (1 from XREADGROUP; the delivery count when claimed). */
+  attempt: number;
 }
 
 const HEADER_PREFIX = 'h:';
@@ -28,18 +35,26 @@ export function pushEntryFields(
   args: (string | Buffer)[],
   payload: string | Buffer,
   key: string | undefined,
-  headers: Headers,
-  timestamp: number,
+  packedHeaders: string,
 ): (string | Buffer)[] {
-  args.push('payload', payload);
-  if (key !== undefined) args.push('key', key);
-  args.push('ts', String(timestamp));
-  for (const name in headers) args.push(HEADER_PREFIX + name, headers[name]!);
+  if (key === undefined) args.push('payload', payload, 'headers', packedHeaders);
+  else args.push('payload', payload, 'key', key, 'headers', packedHeaders);
   return args;
 }
 
+const PAYLOAD = Buffer.from('payload', 'latin1');
+const KEY = Buffer.from('key', 'latin1');
+const HEADERS = Buffer.from('headers', 'latin1');
+
+/** `name` (a reply Buffer) spells `field`; compared in place, no string made (hot path). */
+function is(name: Buffer, field: Buffer): boolean {
+  if (name.length !== field.length) return false;
+  for (let i = 0; i < field.length; i++) if (name[i] !== field[i]) return false;
+  return true;
+}
+
 /** Parses one `[id, [field, value, ...]]` reply element (buffers); null when it is not an entry. */
-export function parseEntry(raw: unknown): StreamEntry | null {
+export function parseEntry(raw: unknown, attempt = 1): StreamEntry | null {
   if (!Array.isArray(raw) || raw.length < 2) return null;
   const [rawId, rawFields] = raw as [unknown, unknown];
   // XCLAIM / XAUTOCLAIM reply [id, null] for an entry deleted by trimming.
@@ -49,17 +64,40 @@ export function parseEntry(raw: unknown): StreamEntry | null {
   let payload: Uint8Array = EMPTY;
   let key: string | undefined;
   let timestamp = Number.NaN;
-  const headers: Record<string, string> = {};
+  let headers: Record<string, string> | undefined;
   for (let i = 0; i + 1 < rawFields.length; i += 2) {
-    const name = ascii(rawFields[i]);
+    const rawName = rawFields[i] as Buffer | string;
     const value = rawFields[i + 1] as Buffer | string;
+    if (Buffer.isBuffer(rawName)) {
+      // Our own fields first, matched without decoding the name.
+      if (is(rawName, PAYLOAD)) {
+        payload = typeof value === 'string' ? Buffer.from(value) : value;
+        continue;
+      }
+      if (is(rawName, KEY)) {
+        key = String(value);
+        continue;
+      }
+      if (is(rawName, HEADERS)) {
+        const unpacked = unpackHeaders(String(value));
+        if (unpacked) headers = headers ? Object.assign(headers, unpacked) : unpacked;
+        continue;
+      }
+    }
+    const name = ascii(rawName);
     if (name === 'payload') payload = typeof value === 'string' ? Buffer.from(value) : value;
     else if (name === 'key') key = String(value);
-    else if (name === 'ts') timestamp = Number(ascii(value));
-    else if (name.startsWith(HEADER_PREFIX)) headers[name.slice(HEADER_PREFIX.length)] = String(value);
+    else if (name === 'headers') {
+      const unpacked = unpackHeaders(String(value));
+      if (unpacked) headers = headers ? Object.assign(headers, unpacked) : unpacked;
+    } else if (name === 'ts') timestamp = Number(ascii(value));
+    else if (name.startsWith(HEADER_PREFIX)) {
+      headers ??= {};
+      headers[name.slice(HEADER_PREFIX.length)] = String(value);
+    }
   }
   if (!Number.isFinite(timestamp)) timestamp = Number(id.slice(0, id.indexOf('-')));
-  return { id, payload, key, headers, timestamp };
+  return { id, payload, key, headers: headers ?? {}, timestamp, attempt };
 }
 
 /** `[[key, [entry, ...]], ...]` from XREADGROUP -> entries of the first (only) stream. */

@@ -228,15 +228,16 @@ export class StreamSubscription<T> implements Subscription {
 
   #dispatch(entry: StreamEntry, attempt: number): void {
     this.#held.add(entry.id);
-    this.#scheduler.post(entry.key, this.#run, { entry, attempt });
+    entry.attempt = attempt;
+    this.#scheduler.post(entry.key, this.#run, entry);
   }
 
   /** The scheduled task: never throws (a failure is logged; the entry stays pending for the group). */
-  readonly #run = (job: { entry: StreamEntry; attempt: number }): Promise<void> | undefined => {
+  readonly #run = (entry: StreamEntry): Promise<void> | undefined => {
     try {
-      return this.#process(job.entry, job.attempt)?.catch((error: unknown) => this.#failed(job.entry, error));
+      return this.#process(entry, entry.attempt)?.catch((error: unknown) => this.#failed(entry, error));
     } catch (error) {
-      this.#failed(job.entry, error);
+      this.#failed(entry, error);
       return undefined;
     }
   };
