@@ -7,7 +7,7 @@
  * batches encoded once, binary, ticks spread over client groups) beside a naive one (each position
  * JSON-encoded and sent to every client that sees it), same run.
  * Figures: server CPU, CPU per delivered update and the ratio, p99 entry->frame latency: from the
- * source's send time (so waiting in the server's socket counts) to ws.send handing the frame to the
+ * source's send time (so waiting in the server's socket counts) to the gateway writing the frame to the
  * socket (per frame, its oldest position), peak RSS.
  * Knobs: BENCH_CLIENTS (5000), BENCH_RATE (3000), BENCH_SECONDS (15), BENCH_PROCS (2),
  * BENCH_NICE (10: niceness of the client processes), BENCH_ONLY (ours|naive), BENCH_TICK_GROUPS (the

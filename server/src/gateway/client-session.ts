@@ -2,6 +2,7 @@
  * One connected client: what it sees (viewport cells, filter, followed vehicle) and its backpressure
  * state. Memory is bounded: at most `maxPending` coalesced ids, beyond that a fresh snapshot is owed.
  */
+import type { Duplex } from 'node:stream';
 import type { FilterMessage, TransportMode } from '@realtimemap/shared';
 import type { WebSocket } from 'ws';
 import type { CellView } from './grid.ts';
@@ -22,6 +23,8 @@ export class ClientSession {
   constructor(
     readonly id: number,
     readonly socket: WebSocket,
+    /** The connection under `socket`: corked around a turn's frames so they leave in one write. */
+    readonly wire: Duplex,
   ) {}
 
   get filtered(): boolean {

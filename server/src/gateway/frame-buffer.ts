@@ -1,9 +1,12 @@
 /**
- * One reusable buffer to assemble frames in. ws.send hands a frame to the socket, which writes it to
- * the kernel there and then unless the socket is backed up; only then does the socket keep a
- * reference to the bytes, and the next frame must go elsewhere (`release`). So in the common case a
- * tick allocates no memory per frame (at 25,000 frames/s that was most of the garbage collector's work).
+ * One reusable buffer to assemble frames in. A frame written to a socket goes to the kernel there
+ * and then unless the socket is backed up; only then does the socket keep a reference to the bytes,
+ * and the next frame must go elsewhere (`release`). So in the common case a tick allocates no memory
+ * per frame (at 25,000 frames/s that was most of the garbage collector's work). Every frame taken
+ * has HEADROOM bytes in front for its WebSocket header (ws-frame.ts).
  */
+import { HEADROOM } from './ws-frame.ts';
+
 export class FrameBuffer {
   private buf: Buffer;
 
@@ -13,8 +16,10 @@ export class FrameBuffer {
 
   /** `size` bytes for the next frame: valid until the next `take` (unless released). */
   readonly take = (size: number): Uint8Array => {
-    if (size > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(size, this.buf.length * 2));
-    return this.buf.subarray(0, size);
+    if (size + HEADROOM > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(Math.max(size + HEADROOM, this.buf.length * 2));
+    }
+    return this.buf.subarray(HEADROOM, HEADROOM + size);
   };
 
   /** The last frame is still held by a socket: never write over it; later frames get a new buffer. */

@@ -37,6 +37,7 @@ import { collectForClient, emptyPieces, type FramePieces, resetPieces, selects }
 import { TickGroup } from './tick-group.ts';
 import type { TickParts } from './tick-parts.ts';
 import type { EncodedVehicle, VehicleTrack } from './vehicle-track.ts';
+import { allocWithHeadroom, frameCopy, frameInPlace } from './ws-frame.ts';
 
 export interface GatewayOptions {
   readonly store: VehicleStore;
@@ -81,7 +82,7 @@ export interface GatewayStats {
   readonly slowClosed: number;
   readonly rejected: number;
   readonly badMessages: number;
-  /** Frames not wholly handed to the kernel by ws.send (they wait in the socket's user-space buffer). */
+  /** Frames not wholly handed to the kernel by the write (they wait in the socket's user-space buffer). */
   readonly framesQueued: number;
 }
 
@@ -90,6 +91,7 @@ export interface Gateway extends Server {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** One whole batching step: every group's frames (the timer does one group at a time; tests call this). */
   tick(): void;
+  /** To every client, at its group's next turn (within one tick), with that turn's frame. */
   broadcast(message: ServerMessage): void;
   stats(): GatewayStats;
 }
@@ -155,26 +157,36 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const encoded = (v: VehicleState): EncodedVehicle => encodeTrack(trackOf(v.vehicleId), v);
 
   const frameBuffer = new FrameBuffer();
-  const exactFrame = (size: number): Uint8Array => Buffer.allocUnsafe(size);
   /** A socket that is already backed up will hold the frame: give it its own, exact-size memory. */
   const allocFor = (client: ClientSession) =>
-    client.socket.bufferedAmount > 0 ? exactFrame : frameBuffer.take;
+    client.socket.bufferedAmount > 0 ? allocWithHeadroom : frameBuffer.take;
 
-  const sendRaw = (client: ClientSession, frame: string | Uint8Array): void => {
+  /** A client's wire is corked: its frames wait for the uncork (and are checked then). */
+  let corked = false;
+  /** A whole WebSocket frame (`payloadBytes` of payload) straight to the client's connection. */
+  const write = (client: ClientSession, frame: Buffer, payloadBytes: number): void => {
     if (client.socket.readyState !== WebSocket.OPEN) return;
-    client.socket.send(frame);
-    if (client.socket.bufferedAmount > 0) {
+    client.wire.write(frame);
+    if (!corked && client.socket.bufferedAmount > 0) {
       // Not all in the kernel: the socket holds the frame's bytes (see FrameBuffer).
       s.framesQueued++;
       frameBuffer.release();
     }
     s.frames++;
-    s.bytes += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+    s.bytes += payloadBytes;
+  };
+  /** A binary frame assembled with headroom (frameBuffer.take, allocWithHeadroom): framed in place. */
+  const sendBinary = (client: ClientSession, payload: Uint8Array): void =>
+    write(client, frameInPlace(payload), payload.length);
+  /** The occasional message (hello, pong, error) to one client. */
+  const sendMessage = (client: ClientSession, message: ServerMessage): void => {
+    const frame = frameCopy(encodeServerMessage(message));
+    write(client, frame, frame.length);
   };
 
   const sendPieces = (client: ClientSession, p: FramePieces, now: number): void => {
     if (p.removedCount === 0 && p.updateCount === 0) return;
-    sendRaw(
+    sendBinary(
       client,
       assembleFrame(
         FRAME_TAG_BATCH,
@@ -200,7 +212,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     let first = true;
     const flush = () => {
       const tag = first ? FRAME_TAG_SNAPSHOT : FRAME_TAG_BATCH;
-      sendRaw(client, assembleFrame(tag, now, [], 0, chunk, chunk.length, allocFor(client)));
+      sendBinary(client, assembleFrame(tag, now, [], 0, chunk, chunk.length, allocFor(client)));
       s.updates += chunk.length;
       first = false;
       chunk = [];
@@ -299,15 +311,56 @@ export function buildGateway(options: GatewayOptions): Gateway {
   /** For tick groups: a changed vehicle's record (its track is on the map: the store has it). */
   const encodeChanged = (t: VehicleTrack): EncodedVehicle => encodeTrack(t, store.get(t.id)!);
 
-  /** One group's frames: its changes since its last turn, to each of its clients. */
+  /** A heartbeat for one client: ping, or terminate it if the last ping went unanswered. */
+  const beat = (client: ClientSession): void => {
+    if (!client.alive) {
+      client.socket.terminate();
+      return;
+    }
+    client.alive = false;
+    client.socket.ping();
+  };
+
+  /**
+   * One group's turn: what was due for all of its clients (heartbeat, status, notifications), then
+   * its changes since its last turn, to each of its clients.
+   */
   const tickGroup = (group: TickGroup): void => {
     if (group.clients.size === 0) {
       group.discard();
       return;
     }
+    if (group.heartbeatDue) {
+      group.heartbeatDue = false;
+      for (const client of group.clients) beat(client);
+    }
+    const outbox = group.outbox.length > 0 ? group.outbox.splice(0) : undefined;
     const parts = group.takeParts(encodeChanged);
     const now = clock();
-    for (const client of group.clients) tickClient(client, parts, now);
+    for (const client of group.clients) {
+      if (outbox === undefined) {
+        tickClient(client, parts, now);
+        continue;
+      }
+      // The notifications and the tick's frame in one write. While corked the socket holds every
+      // frame, so allocFor gives the tick's frame its own memory, not the shared buffer's.
+      corked = true;
+      client.wire.cork();
+      try {
+        for (const frame of outbox) write(client, frame, frame.length);
+        tickClient(client, parts, now);
+      } finally {
+        corked = false;
+        client.wire.uncork();
+      }
+      if (client.socket.bufferedAmount > 0) s.framesQueued++;
+    }
+  };
+
+  /** `frame` to every client, spread over the groups' turns (within one tick). */
+  const toAll = (payload: string | Uint8Array): void => {
+    const frame = frameCopy(payload);
+    for (const group of groups) if (group.clients.size > 0) group.outbox.push(frame);
   };
 
   const tick = (): void => {
@@ -349,10 +402,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     const parsed = parseClientMessage(isBinary ? new Uint8Array(data as Buffer) : data.toString());
     if (!parsed.ok) {
       s.badMessages++;
-      sendRaw(
-        client,
-        encodeServerMessage({ type: 'error', code: GATEWAY_BAD_MESSAGE, message: parsed.reason }),
-      );
+      sendMessage(client, { type: 'error', code: GATEWAY_BAD_MESSAGE, message: parsed.reason });
       return;
     }
     const m = parsed.message;
@@ -377,13 +427,13 @@ export function buildGateway(options: GatewayOptions): Gateway {
         break;
       }
       case 'ping':
-        sendRaw(client, encodeServerMessage({ type: 'pong', t: m.t, serverTime: clock() }));
+        sendMessage(client, { type: 'pong', t: m.t, serverTime: clock() });
         break;
     }
   };
 
-  const onConnection = (socket: WebSocket): void => {
-    const client = new ClientSession(nextId++, socket);
+  const onConnection = (socket: WebSocket, wire: Duplex): void => {
+    const client = new ClientSession(nextId++, socket, wire);
     clients.add(client);
     // The least populated group: ticks stay even as clients come and go.
     let group = groups[0]!;
@@ -400,17 +450,14 @@ export function buildGateway(options: GatewayOptions): Gateway {
     socket.on('error', (error) =>
       logger.debug({ client: client.id, err: error.message }, 'client socket error'),
     );
-    sendRaw(
-      client,
-      encodeServerMessage({
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        serverTime: clock(),
-        feedMode: options.feedMode,
-        tickMs: options.tickMs,
-        cellDeg: [CELL_LON, CELL_LAT],
-      }),
-    );
+    sendMessage(client, {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      serverTime: clock(),
+      feedMode: options.feedMode,
+      tickMs: options.tickMs,
+      cellDeg: [CELL_LON, CELL_LAT],
+    });
   };
 
   const refuse = (socket: Duplex, status: number, code: string, detail: string): void => {
@@ -424,14 +471,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
   };
 
   const heartbeat = (): void => {
-    for (const client of clients) {
-      if (!client.alive) {
-        client.socket.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.socket.ping();
-    }
+    for (const group of groups) group.heartbeatDue = true;
   };
 
   const status = (): void => {
@@ -443,7 +483,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
       messagesPerSecond: options.status?.().messagesPerSecond ?? 0,
       clients: clients.size,
     });
-    for (const client of clients) sendRaw(client, frame);
+    toAll(frame);
   };
 
   return {
@@ -491,14 +531,13 @@ export function buildGateway(options: GatewayOptions): Gateway {
       } else if (clients.size >= options.maxClients) {
         refuse(socket, 503, GATEWAY_TOO_MANY_CLIENTS, `connection limit ${options.maxClients} reached`);
       } else {
-        wss.handleUpgrade(req, socket, head, onConnection);
+        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket));
       }
       return true;
     },
     tick,
     broadcast(message) {
-      const frame = encodeServerMessage(message);
-      for (const client of clients) sendRaw(client, frame);
+      toAll(encodeServerMessage(message));
     },
     stats: () => ({ ...s, clients: clients.size }),
   };

@@ -16,6 +16,14 @@ import type { EncodedVehicle, VehicleTrack } from './vehicle-track.ts';
 
 export class TickGroup {
   readonly clients = new Set<ClientSession>();
+  /**
+   * Whole WebSocket frames for every client of the group (status, geofence notifications), sent at
+   * its next turn: one burst to every client at once would hold every group's tick up (5,000 sends
+   * are ~50 ms).
+   */
+  readonly outbox: Buffer[] = [];
+  /** A heartbeat (ping, or terminate if the last one went unanswered) is due at the next turn. */
+  heartbeatDue = false;
   /** Changed vehicles since this group's last frame -> the cell its clients last saw them in. */
   private readonly changed = new Map<VehicleTrack, CellKey | undefined>();
   /**
@@ -40,8 +48,14 @@ export class TickGroup {
     if (!cells.includes(before)) cells.push(before);
   }
 
-  /** Forgets the changes (a group without clients). */
+  /** Forgets the changes and what was due (a group without clients). */
   discard(): void {
+    this.forgetChanges();
+    this.outbox.length = 0;
+    this.heartbeatDue = false;
+  }
+
+  private forgetChanges(): void {
     this.changed.clear();
     this.passedThrough.clear();
   }
@@ -62,7 +76,7 @@ export class TickGroup {
       }
       updates.push({ key: cell, vehicle: encode(track), receivedAt: track.receivedAt });
     }
-    this.discard();
+    this.forgetChanges();
     return new TickParts(updates, removed, gone);
   }
 }

@@ -180,6 +180,7 @@ describe('gateway: websocket fan-out', () => {
       time: 5,
     };
     h.gateway.broadcast({ type: 'geofence', event });
+    h.gateway.tick();
     expect((await a.waitFor('geofence')).event).toEqual(event);
     expect((await b.waitFor('geofence')).event).toEqual(event);
   });

@@ -77,6 +77,44 @@ describe('gateway: ticks spread over client groups', () => {
     for (const c of clients) expect(batches(c)).toHaveLength(1);
   });
 
+  it("gateway: a notification to all goes out at each group's turn, once per client", async () => {
+    h = await startHarness({ tickGroups: 3 });
+    const clients = await Promise.all(Array.from({ length: 6 }, () => connect(h!.url)));
+    const event = {
+      kind: 'exit' as const,
+      geofenceId: 'kallio',
+      geofenceName: 'Kallio',
+      vehicleId: '0022/00001',
+      operatorId: '0022',
+      line: '64',
+      time: 5,
+    };
+    h.gateway.broadcast({ type: 'geofence', event });
+    // Not in one burst to everyone: nothing went out before the groups' turns.
+    await Promise.all(clients.map(settle));
+    for (const c of clients) expect(c.messages.filter((m) => m.type === 'geofence')).toEqual([]);
+    h.gateway.tick();
+    h.gateway.tick();
+    await Promise.all(clients.map(settle));
+    for (const c of clients) {
+      expect(c.messages.filter((m) => m.type === 'geofence')).toEqual([{ type: 'geofence', event }]);
+    }
+  });
+
+  it('gateway: heartbeat pings reach the clients of every group on the timer', async () => {
+    h = await startHarness({ tickMs: 100, tickGroups: 4, heartbeatMs: 50 });
+    const clients = await Promise.all(Array.from({ length: 8 }, () => connect(h!.url)));
+    const pinged = clients.map(() => 0);
+    clients.forEach((c, i) => {
+      c.socket.on('ping', () => {
+        pinged[i]!++;
+      });
+    });
+    await waitUntil(() => pinged.every((n) => n >= 2), 'every client to be pinged twice');
+    // ws clients answer pings: nobody was cut off as unresponsive.
+    expect(clients.every((c) => c.socket.readyState === c.socket.OPEN)).toBe(true);
+  });
+
   it('gateway: a vehicle a snapshot showed between two ticks is removed when it drives off', async () => {
     h = await startHarness({ tickGroups: 2 });
     const watcher = await connect(h.url);
