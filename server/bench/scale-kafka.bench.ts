@@ -20,9 +20,11 @@
  * capacity, for the README's capacity note).
  *
  * Env: BENCH_POSITIONS (200000), BENCH_VEHICLES (5000), BENCH_WINDOW (10000), BENCH_RATE (2000),
- * BENCH_RATE_S (5), KAFKA_BROKERS (127.0.0.1:9092). Target: >= 20,000 positions/s through Kafka.
+ * BENCH_RATE_S (5), KAFKA_BROKERS (127.0.0.1:9092), BENCH_PATHS (memory,kafka2,kafka1: which to run),
+ * BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateways, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). Target: >= 20,000 positions/s through Kafka.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +48,10 @@ const RATE = Number(process.env.BENCH_RATE ?? 2_000);
 const RATE_S = Number(process.env.BENCH_RATE_S ?? 5);
 const KAFKA = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const TICK_MS = 50;
+/** Extra node flags for the gateway processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Which paths to run (default all): any of `memory`, `kafka2`, `kafka1`, comma-separated. */
+const PATHS = new Set((process.env.BENCH_PATHS ?? 'memory,kafka2,kafka1').split(','));
 const SERVER_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** A viewport of about 1.3% of the fleet: the latency client's load stays small. */
 const WATCH: readonly [number, number, number, number] = [24.8, 60.15, 24.83, 60.17];
@@ -122,6 +128,86 @@ async function publishPaced(broker: Broker, topic: string, fleet: Fleet, rate: n
   await Promise.all(pending);
 }
 
+// ---- CPU split -------------------------------------------------------------------------------
+
+/** The local Kafka broker's JVM (scripts/kafka.sh writes its pid), if running here. */
+function kafkaPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(new URL('../../.kafka/kafka.pid', import.meta.url), 'utf8').trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** user+system CPU ms of a process (Linux /proc; clock ticks assumed 100/s). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Busy and total CPU ms of the whole machine, all cores. */
+function machineCpuMs(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.reduce((a, b) => a + b, 0) * 10;
+    const idle = ((v[3] ?? 0) + (v[4] ?? 0)) * 10;
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
+
+interface CpuSnapshot {
+  readonly self: number;
+  readonly gateways: readonly number[];
+  readonly kafka: number;
+  readonly machine: { busy: number; total: number };
+}
+
+interface CpuSplit {
+  /** CPU seconds: this process (producer + in-process gateway), each gateway process, the broker. */
+  readonly self: number;
+  readonly gateways: readonly number[];
+  readonly kafka: number;
+  /** Everything else busy on the machine meanwhile (other work, the kernel's share not charged). */
+  readonly other: number;
+  /** Wall seconds x cores: the CPU there was. */
+  readonly available: number;
+}
+
+function cpuSnapshot(gatewayPids: readonly number[]): CpuSnapshot {
+  const u = process.cpuUsage();
+  const k = kafkaPid();
+  return {
+    self: (u.user + u.system) / 1000,
+    gateways: gatewayPids.map(processCpuMs),
+    kafka: k === undefined ? 0 : processCpuMs(k),
+    machine: machineCpuMs(),
+  };
+}
+
+function cpuSplit(a: CpuSnapshot, b: CpuSnapshot): CpuSplit {
+  const self = (b.self - a.self) / 1000;
+  const gateways = b.gateways.map((g, i) => (g - a.gateways[i]!) / 1000);
+  const kafka = (b.kafka - a.kafka) / 1000;
+  const busy = (b.machine.busy - a.machine.busy) / 1000;
+  const ours = self + kafka + gateways.reduce((x, y) => x + y, 0);
+  return {
+    self,
+    gateways,
+    kafka,
+    other: Math.max(0, busy - ours),
+    available: (b.machine.total - a.machine.total) / 1000,
+  };
+}
+
 // ---- measuring --------------------------------------------------------------------------------
 
 /** A WebSocket client on a small viewport: arrival time minus event time of every update. */
@@ -184,6 +270,8 @@ interface PathResult {
   readonly p50: number;
   readonly p99: number;
   readonly samples: number;
+  /** CPU seconds per process over the throughput phase, and the machine's busy share. */
+  readonly cpu: CpuSplit;
 }
 
 interface Path {
@@ -191,6 +279,8 @@ interface Path {
   readonly broker: Broker;
   readonly topic: string;
   readonly gatewayUrls: readonly string[];
+  /** OS process ids of the gateways when they are separate processes (for the CPU split). */
+  readonly gatewayPids: readonly number[];
   /** Positions applied, per gateway. */
   applied(): Promise<readonly number[]>;
 }
@@ -206,6 +296,7 @@ async function measure(path: Path): Promise<PathResult> {
     ),
   );
   const start = await path.applied();
+  const cpuBefore = cpuSnapshot(path.gatewayPids);
   const began = performance.now();
   const publishMs = await publishAll(path.broker, path.topic, fleet, N);
   await Promise.all(
@@ -214,6 +305,7 @@ async function measure(path: Path): Promise<PathResult> {
     ),
   );
   const elapsed = performance.now() - began;
+  const cpu = cpuSplit(cpuBefore, cpuSnapshot(path.gatewayPids));
 
   const clients = path.gatewayUrls.map((u) => new LatencyClient(`${u.replace('http', 'ws')}/ws`));
   await Promise.all(clients.map((c) => c.open));
@@ -233,6 +325,7 @@ async function measure(path: Path): Promise<PathResult> {
     p50: quantile(samples, 0.5),
     p99: quantile(samples, 0.99),
     samples: samples.length,
+    cpu,
   };
 }
 
@@ -268,6 +361,7 @@ async function memoryPath(): Promise<{ path: Path; stop: () => Promise<void> }> 
       broker,
       topic: 'vehicle-positions',
       gatewayUrls: [url],
+      gatewayPids: [],
       applied: async () => [serving.state.stats().applied],
     },
     stop: async () => {
@@ -299,6 +393,7 @@ async function kafkaPath(count: number): Promise<{ path: Path; stop: () => Promi
     spawn(
       process.execPath,
       [
+        ...GATEWAY_NODE_ARGS,
         '--import',
         'tsx',
         'src/cli/main.ts',
@@ -342,6 +437,7 @@ async function kafkaPath(count: number): Promise<{ path: Path; stop: () => Promi
       broker,
       topic,
       gatewayUrls: urls,
+      gatewayPids: gateways.map((g) => g.pid!),
       applied: () => Promise.all(urls.map(appliedAt)),
     },
     stop: async () => {
@@ -374,7 +470,7 @@ console.log(
 );
 
 const results: PathResult[] = [];
-{
+if (PATHS.has('memory')) {
   const memory = await memoryPath();
   try {
     results.push(await measure(memory.path));
@@ -385,6 +481,7 @@ const results: PathResult[] = [];
 if (await canConnect(Number(KAFKA.split(':')[1] ?? 9092))) {
   // Two gateways (the deployment), then one (what a single gateway process takes).
   for (const count of [2, 1]) {
+    if (!PATHS.has(`kafka${count}`)) continue;
     const k = await kafkaPath(count);
     try {
       results.push(await measure(k.path));
@@ -406,12 +503,26 @@ for (const r of results) {
     `| ${r.name} | ${fmt(r.publishRate)}/s | ${fmt(r.throughput)} positions/s | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${fmt(r.samples)} |`,
   );
 }
-const [mem, kaf] = results;
+console.log('');
+console.log(
+  'CPU over the throughput phase (seconds; µs per position in brackets): bench process (producer, or the whole all-in-one) | each gateway process | Kafka JVM | rest of the machine | CPU available (wall x cores)',
+);
+const us = (s: number) => `${s.toFixed(1)} s (${fmt((s * 1e6) / N)} µs)`;
+for (const r of results) {
+  const c = r.cpu;
+  console.log(
+    `  ${r.name}: ${us(c.self)} | ${c.gateways.map(us).join(', ') || '-'} | ${c.kafka ? us(c.kafka) : '-'} | ${c.other.toFixed(1)} s | ${c.available.toFixed(1)} s`,
+  );
+}
+const mem = results.find((r) => r.cpu.gateways.length === 0);
+const kaf = results.find((r) => r.cpu.gateways.length > 1);
 if (mem && kaf) {
   console.log('');
   console.log(
     `kafka / memory throughput: ${(kaf.throughput / mem.throughput).toFixed(2)}x; added latency p50 ${fmt(kaf.p50 - mem.p50)} ms, p99 ${fmt(kaf.p99 - mem.p99)} ms`,
   );
+}
+if (kaf) {
   console.log(`target >= 20,000 positions/s through Kafka: ${kaf.throughput >= 20_000 ? 'met' : 'not met'}`);
 }
 console.log(

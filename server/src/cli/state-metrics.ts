@@ -29,6 +29,19 @@ export function registerStateMetrics(registry: Registry, read: () => StateStats)
     'Positions replayed from the broker at start',
     (s) => s.rebuilt,
   );
+  counter(
+    'rtm_state_geofence_group_failures_total',
+    'Failed geofence group joins and group subscriptions lost (each retried with backoff)',
+    (s) => s.geofenceGroupFailures,
+  );
+  new Gauge({
+    name: 'rtm_state_geofence_group_joined',
+    help: 'Whether this gateway is in the geofence group now (1) or retrying (0)',
+    registers: [registry],
+    collect() {
+      this.set(read().geofenceGroupJoined ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'rtm_state_rebuild_seconds',
     help: 'How long the start-up rebuild from the broker took (absent until done)',

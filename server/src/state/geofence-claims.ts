@@ -61,13 +61,18 @@ export class GeofenceClaims {
   /**
    * The group side: this process publishes the events of (vehicle, t). Resolves with them (often
    * none) once the position is evaluated here, or with undefined when `sweep()` finds it waited
-   * past `deadline` (the fan-out never delivered it).
+   * past `deadline` (the fan-out never delivered it). Already evaluated (the usual case): the events
+   * themselves, not a promise, so a batch of claims allocates nothing per position.
    */
-  claim(vehicleId: string, t: number, deadline: number): Promise<readonly GeofenceEvent[] | undefined> {
+  claim(
+    vehicleId: string,
+    t: number,
+    deadline: number,
+  ): readonly GeofenceEvent[] | Promise<readonly GeofenceEvent[] | undefined> {
     const claimed = this.claimedUpTo.get(vehicleId);
     if (claimed === undefined || t > claimed) this.claimedUpTo.set(vehicleId, t);
     const upTo = this.evaluatedUpTo.get(vehicleId);
-    if (upTo !== undefined && upTo >= t) return Promise.resolve(this.take(vehicleId, t));
+    if (upTo !== undefined && upTo >= t) return this.take(vehicleId, t);
     if (this.released) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const list = this.waiters.get(vehicleId) ?? [];

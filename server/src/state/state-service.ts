@@ -10,10 +10,13 @@
 import type { GeofenceEvent, VehiclePosition } from '@realtimemap/shared';
 import type { Logger } from 'pino';
 import type { Broker, Subscription } from '../transport/broker.ts';
+import type { Codec } from '../transport/codec.ts';
 import type { Message } from '../transport/message.ts';
 import type { Server } from '../transport/server.ts';
 import { GeofenceClaims } from './geofence-claims.ts';
 import type { GeofenceTracker } from './geofence-tracker.ts';
+import { type GroupMembership, keepGroupMembership } from './group-membership.ts';
+import { positionsCodec } from './positions-codec.ts';
 import type { VehicleStore } from './vehicle-store.ts';
 
 export interface StateServiceOptions {
@@ -32,6 +35,8 @@ export interface StateServiceOptions {
   readonly geofenceGroup?: string;
   /** Rebuild from this much history on start (backends with `replay`; 0 or absent = none). */
   readonly rebuildMs?: number;
+  /** First retry delay after a failed geofence group join (default 500 ms, doubling to 30 s). */
+  readonly groupRetryMs?: number;
   /** Handlers running at once on the positions subscriptions (default 1). */
   readonly maxInFlight?: number;
   readonly sweepIntervalMs?: number;
@@ -48,6 +53,9 @@ export interface StateStats {
   readonly rebuildMs: number | undefined;
   /** Claims that gave up waiting for this process's own evaluation of the position. */
   readonly claimTimeouts: number;
+  /** In the geofence group now (scaled out); failed joins and lost subscriptions so far. */
+  readonly geofenceGroupJoined: boolean;
+  readonly geofenceGroupFailures: number;
 }
 
 export interface StateService extends Server {
@@ -62,6 +70,9 @@ const NONE: readonly GeofenceEvent[] = [];
 
 /** A positions message: one position, or a batch of them (the ingest's batching publisher). */
 type PositionsMessage = VehiclePosition | readonly VehiclePosition[];
+
+/** The ingest's compact batches, and JSON from single-position producers (positions-codec.ts). */
+const wireFormat = positionsCodec as Codec<PositionsMessage>;
 
 function positionsOf(value: PositionsMessage): readonly VehiclePosition[] {
   return Array.isArray(value) ? value : [value as VehiclePosition];
@@ -114,10 +125,13 @@ export function buildStateService(options: StateServiceOptions): StateService {
 
   const onClaim = async (m: Message<PositionsMessage>): Promise<void> => {
     const deadline = clock() + CLAIM_WAIT_MS;
-    const claimed = await Promise.all(
-      positionsOf(m.value).map((p) => claims!.claim(p.vehicleId, p.eventTime, deadline)),
-    );
-    for (const events of claimed) if (events && events.length > 0) await publishEvents(events);
+    // Usually every position of the batch is evaluated already (claims answer at once); only the
+    // rest wait. Events go out in the batch's order either way.
+    const claimed = positionsOf(m.value).map((p) => claims!.claim(p.vehicleId, p.eventTime, deadline));
+    for (const c of claimed) {
+      const events = Array.isArray(c) ? c : await c;
+      if (events && events.length > 0) await publishEvents(events);
+    }
   };
 
   const sweep = () => {
@@ -133,14 +147,24 @@ export function buildStateService(options: StateServiceOptions): StateService {
     );
   };
 
+  /** The geofence group, kept joined (retried with backoff) until stop(). */
+  let membership: GroupMembership | undefined;
   const joinGroup = async (): Promise<void> => {
     if (!claims || stopped) return;
-    subscriptions.push(
-      await broker.subscribe<PositionsMessage>(options.positionsTopic, onClaim, {
-        group: options.geofenceGroup!,
-        maxInFlight: options.maxInFlight ?? 64,
-      }),
-    );
+    membership = keepGroupMembership({
+      name: options.geofenceGroup!,
+      logger,
+      ...(options.groupRetryMs ? { initialDelayMs: options.groupRetryMs } : {}),
+      join: () =>
+        broker.subscribe<PositionsMessage>(options.positionsTopic, onClaim, {
+          group: options.geofenceGroup!,
+          codec: wireFormat,
+          maxInFlight: options.maxInFlight ?? 64,
+        }),
+    });
+    // Ready does not wait for a join that keeps failing: this gateway serves its clients, and the
+    // group's other members publish the events meanwhile.
+    await membership.firstAttempt;
   };
 
   return {
@@ -152,6 +176,7 @@ export function buildStateService(options: StateServiceOptions): StateService {
       const began = clock();
       rebuilding = replay;
       const fanout = await broker.subscribe<PositionsMessage>(options.positionsTopic, onMessage, {
+        codec: wireFormat,
         ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
         ...(replay ? { from: { time: began - window } } : {}),
       });
@@ -176,7 +201,7 @@ export function buildStateService(options: StateServiceOptions): StateService {
           await joinGroup();
           isReady = !stopped;
         })
-        .catch((error: unknown) => logger.error({ err: error }, 'state: joining the geofence group failed'));
+        .catch((error: unknown) => logger.error({ err: error }, 'state: rebuild failed'));
     },
     async stop() {
       stopped = true;
@@ -186,7 +211,9 @@ export function buildStateService(options: StateServiceOptions): StateService {
       // Claims waiting on an evaluation that will not come must not hold the group's close.
       claims?.release();
       const closing = subscriptions.splice(0);
-      await Promise.all(closing.map((s) => s.close()));
+      const leaving = membership;
+      membership = undefined;
+      await Promise.all([...closing.map((s) => s.close()), leaving?.stop()]);
       claims?.release();
     },
     ready: () => isReady,
@@ -197,6 +224,8 @@ export function buildStateService(options: StateServiceOptions): StateService {
       rebuilt,
       rebuildMs,
       claimTimeouts: claims?.stats().timedOut ?? 0,
+      geofenceGroupJoined: membership?.joined() ?? false,
+      geofenceGroupFailures: membership?.failures() ?? 0,
     }),
   };
 }

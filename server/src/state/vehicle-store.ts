@@ -28,6 +28,44 @@ interface Entry {
   receivedAt: number;
 }
 
+/**
+ * The vehicle's state from its latest position, field by field: one object shape for every state
+ * (the feed's outOfOrder mark is not state). On the hot path this is several times cheaper than a
+ * rest pattern leaving the mark out (measured). Every field is required, so a new one fails typecheck
+ * here until it is copied.
+ */
+function stateOf(p: VehiclePosition, lastSeen: number): VehicleState {
+  return {
+    vehicleId: p.vehicleId,
+    operatorId: p.operatorId,
+    vehicleNumber: p.vehicleNumber,
+    mode: p.mode,
+    eventType: p.eventType,
+    journeyType: p.journeyType,
+    routeId: p.routeId,
+    line: p.line,
+    direction: p.direction,
+    headsign: p.headsign,
+    startTime: p.startTime,
+    operatingDay: p.operatingDay,
+    lat: p.lat,
+    lon: p.lon,
+    heading: p.heading,
+    speed: p.speed,
+    acceleration: p.acceleration,
+    delay: p.delay,
+    odometer: p.odometer,
+    doorsOpen: p.doorsOpen,
+    occupancy: p.occupancy,
+    eventTime: p.eventTime,
+    source: p.source,
+    nextStop: p.nextStop,
+    stop: p.stop,
+    stale: false,
+    lastSeen,
+  };
+}
+
 export class VehicleStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<VehicleListener>();
@@ -59,9 +97,8 @@ export class VehicleStore {
     };
     const entry = this.entries.get(position.vehicleId);
     if (!entry) {
-      const { outOfOrder: _late, ...rest } = position;
       this.entries.set(position.vehicleId, {
-        state: { ...rest, stale: false, lastSeen: now },
+        state: stateOf(position, now),
         trail: [point],
         receivedAt: clockNow,
       });
@@ -70,8 +107,7 @@ export class VehicleStore {
     }
     const trailChanged = insertTrailPoint(entry.trail, point, this.options.trail);
     if (position.eventTime <= entry.state.eventTime) return trailChanged ? 'trail-only' : 'duplicate';
-    const { outOfOrder: _late, ...rest } = position;
-    entry.state = { ...rest, stale: false, lastSeen: now };
+    entry.state = stateOf(position, now);
     entry.receivedAt = clockNow;
     this.emit(position.vehicleId, 'update');
     return 'updated';

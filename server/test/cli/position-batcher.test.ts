@@ -1,8 +1,10 @@
 import type { VehiclePosition } from '@realtimemap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchingBroker } from '../../src/cli/position-batcher.ts';
+import { positionsCodec } from '../../src/state/positions-codec.ts';
 import { createMemoryBroker } from '../../src/transport/backends/memory/index.ts';
 import type { Broker } from '../../src/transport/broker.ts';
+import type { Codec } from '../../src/transport/codec.ts';
 import { position } from '../support/position-fixture.ts';
 
 let broker: Broker | undefined;
@@ -16,9 +18,14 @@ describe('cli: position batcher', () => {
     broker = batchingBroker(inner, { topic: 'positions', lingerMs: 5, maxPositions: 100 });
     await broker.connect();
     const messages: VehiclePosition[][] = [];
-    await inner.subscribe<VehiclePosition[]>('positions', (m) => {
-      messages.push(m.value);
-    });
+    // Batches travel in the positions codec, which the state service's subscriptions name.
+    await inner.subscribe<VehiclePosition[]>(
+      'positions',
+      (m) => {
+        messages.push(m.value);
+      },
+      { codec: positionsCodec as Codec<VehiclePosition[]> },
+    );
     const publishes: Promise<void>[] = [];
     for (let t = 1; t <= 40; t++) {
       for (let v = 0; v < 25; v++) {
@@ -50,9 +57,13 @@ describe('cli: position batcher', () => {
     await inner.subscribe('other', (m) => {
       other.push(m.value);
     });
-    await inner.subscribe<unknown[]>('positions', (m) => {
-      batches.push(m.value);
-    });
+    await inner.subscribe<unknown[]>(
+      'positions',
+      (m) => {
+        batches.push(m.value);
+      },
+      { codec: positionsCodec as Codec<unknown[]> },
+    );
     await broker.publish('other', { a: 1 });
     expect(other).toEqual([{ a: 1 }]);
     const waiting = broker.publish('positions', position(), { key: '0022/01216' });

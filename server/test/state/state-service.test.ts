@@ -121,4 +121,62 @@ describe('state: service', () => {
     expect(a.store.size).toBe(10);
     expect(b.store.size).toBe(10);
   });
+
+  it('state: a gateway whose geofence group join fails is ready, retries, and then publishes events', async () => {
+    const clock = () => 1_000;
+    const memory = createMemoryBroker();
+    broker = memory;
+    await memory.connect();
+    // The broker refuses the first two group joins (as a Kafka group coordinator that is away would).
+    let refused = 0;
+    const flaky: Broker = {
+      ...memory,
+      name: memory.name,
+      capabilities: memory.capabilities,
+      status: memory.status,
+      onStatus: (l) => memory.onStatus(l),
+      connect: () => memory.connect(),
+      publish: (t, v, o) => memory.publish(t, v, o),
+      close: (o) => memory.close(o),
+      native: () => memory.native(),
+      subscribe: (topic, handler, options) => {
+        if (options?.group && refused < 2) {
+          refused++;
+          return Promise.reject(new Error('group coordinator not available'));
+        }
+        return memory.subscribe(topic, handler, options);
+      },
+    };
+    const store = new VehicleStore({
+      clock,
+      staleMs: 60_000,
+      removeMs: 180_000,
+      trail: { maxLength: 10, maxAgeMs: 600_000 },
+    });
+    service = buildStateService({
+      broker: flaky,
+      store,
+      tracker: new GeofenceTracker(DEFAULT_GEOFENCES),
+      logger: pino({ level: 'silent' }),
+      positionsTopic: 'positions-flaky',
+      geofenceTopic: 'geofence-flaky',
+      evaluateGeofences: true,
+      geofenceGroup: 'geofence',
+      groupRetryMs: 10,
+      clock,
+    });
+    const events: GeofenceEvent[] = [];
+    await memory.subscribe<GeofenceEvent>('geofence-flaky', (m) => {
+      events.push(m.value);
+    });
+    await service.start();
+    expect(service.ready()).toBe(true);
+    await waitUntil(() => service!.stats().geofenceGroupJoined, 'the group joined on a retry', 20_000);
+    expect(service.stats().geofenceGroupFailures).toBe(2);
+    await memory.publish('positions-flaky', position({ lat: 60.1826, lon: 24.95359, eventTime: 5 }), {
+      key: '0022/01216',
+    });
+    await waitUntil(() => events.length > 0, 'an enter event from the group member', 20_000);
+    expect(events[0]).toMatchObject({ kind: 'enter', geofenceId: 'kallio' });
+  });
 });

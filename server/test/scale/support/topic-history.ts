@@ -3,6 +3,8 @@
  * same `from` + `caughtUp` the gateways rebuild with), as `vehicleId eventTime` keys.
  */
 import type { VehiclePosition } from '@realtimemap/shared';
+import { positionsCodec } from '../../../src/state/positions-codec.ts';
+import type { Codec } from '../../../src/transport/codec.ts';
 import { type BackendName, createBroker } from '../../../src/transport/create-broker.ts';
 
 export async function positionsInTopic(
@@ -22,7 +24,8 @@ export async function positionsInTopic(
         for (const p of Array.isArray(m.value) ? m.value : [m.value])
           keys.add(`${p.vehicleId} ${p.eventTime}`);
       },
-      { from: { time: since } },
+      // The ingest's batches are in the positions codec (state/positions-codec.ts).
+      { from: { time: since }, codec: positionsCodec as Codec<VehiclePosition | VehiclePosition[]> },
     );
     if (!sub.caughtUp) throw new Error(`${backend}: no caughtUp on a replay subscription`);
     await sub.caughtUp;
