@@ -23,6 +23,8 @@ import { createOrderTracker } from './order-tracker.ts';
 export const DEFAULT_TOPIC_FILTER = '/hfp/v2/#';
 export const DEFAULT_POSITIONS_TOPIC = 'vehicle-positions';
 
+const noTrace = () => {};
+
 export interface FeedOptions {
   readonly mqttUrl: string;
   readonly topicFilter?: string;
@@ -100,20 +102,19 @@ export function buildFeed(options: FeedOptions): Feed {
       position = { ...position, outOfOrder: true };
     }
     inFlight++;
-    options.broker
-      .publish(positionsTopic, position, { key: position.vehicleId })
-      .then(settle, (err: unknown) => {
-        publishErrors++;
-        if (publishErrors <= 5 || publishErrors % 1000 === 0)
-          log.error({ err, publishErrors }, 'publishing a position failed');
-        settle();
-      });
+    options.broker.publish(positionsTopic, position, { key: position.vehicleId }).then(settle, failed);
   };
 
   // One counter and one continuation per message (not a Set of promise chains): this is the hot path.
   const settle = () => {
     inFlight--;
     if (inFlight === 0 && drained.length > 0) for (const resolve of drained.splice(0)) resolve();
+  };
+  const failed = (err: unknown) => {
+    publishErrors++;
+    if (publishErrors <= 5 || publishErrors % 1000 === 0)
+      log.error({ err, publishErrors }, 'publishing a position failed');
+    settle();
   };
   const whenDrained = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => drained.push(r)));
 
@@ -139,6 +140,9 @@ export function buildFeed(options: FeedOptions): Feed {
         clean: true,
         connectTimeout: options.connectTimeoutMs ?? 10_000,
         clientId: `realtimemap-feed-${Math.random().toString(16).slice(2, 10)}`,
+        // mqtt.js traces every packet through `debug` (several calls each, arguments built even when
+        // tracing is off); left on only when DEBUG asks for tracing.
+        ...(process.env.DEBUG ? {} : { log: noTrace }),
       });
       client = c;
       const firstConnect = new Promise<void>((resolve) => {

@@ -63,6 +63,8 @@ interface Extra {
   badUntil: number;
   badE: number;
   badN: number;
+  /** No GPS fix until then (ms): positions go out as null. */
+  noFixUntil: number;
   /** The announced next journey's fields and the geohash state of its `upcoming` topic. */
   upPlan: UpcomingJourney | null;
   upFields: JourneyFields | null;
@@ -92,6 +94,24 @@ function allocate(weights: readonly number[], total: number): number[] {
   return counts;
 }
 
+/**
+ * Vehicles per route from each route's demand (departures an hour x cycle seconds). A fleet larger
+ * than the timetable needs runs the modes the network has every line of (`completeModes`) at their
+ * timetable headway and spreads the rest over the other lines, which stand in for the ones the
+ * network lacks; otherwise every line is scaled alike.
+ */
+function shareFleet(network: Network, demand: readonly number[], total: number): number[] {
+  const complete = new Set(network.completeModes ?? []);
+  const need = demand.map((d) => d / 3600);
+  const fixed = network.routes.map((r, i) => (complete.has(r.mode) ? Math.round(need[i]!) : 0));
+  const fixedTotal = fixed.reduce((a, b) => a + b, 0);
+  const otherDemand = demand.map((d, i) => (complete.has(network.routes[i]!.mode) ? 0 : d));
+  if (complete.size === 0 || total <= need.reduce((a, b) => a + b, 0) || otherDemand.every((d) => d === 0))
+    return allocate(demand, total);
+  const others = allocate(otherDemand, total - fixedTotal);
+  return fixed.map((f, i) => f + others[i]!);
+}
+
 /** Where one vehicle starts: on a run at a distance, or waiting at that run's end (running dead). */
 interface StartSlot {
   readonly run: RunPath;
@@ -99,6 +119,8 @@ interface StartSlot {
   readonly deadrun: boolean;
 }
 
+/** Average time a vehicle spends at a terminus between journeys (./vehicle.ts: dead run + recovery). */
+const TERMINUS_SECONDS = 400;
 /** Share of a line's vehicles between journeys at the start (a weekday peak: most are in service). */
 const DEADRUN_SHARE = 0.08;
 /** Vehicles in service start at least this far from a terminus, where the ones running dead wait. */
@@ -150,17 +172,16 @@ export function createFleet(options: FleetOptions): Fleet {
   const runs: RunPath[] = [];
   for (const route of network.routes)
     for (const dir of route.directions) runs.push(buildRunPath(route, dir, stopAt));
-  // A line needs (round-trip time / headway) vehicles, and its frequency is its weight: so the fleet
-  // is shared by weight x round-trip time, giving every line of one weight the same headway.
-  const counts = allocate(
-    network.routes.map((r) => {
-      const roundTrip = runs
-        .filter((run) => run.route === r)
-        .reduce((sum, run) => sum + (run.dir.runSeconds ?? run.line.length / 6), 0);
-      return (r.weight ?? 1) * Math.max(60, roundTrip);
-    }),
-    Math.max(0, Math.floor(options.vehicles)),
-  );
+  // A line needs (cycle time / headway) vehicles, and its frequency is its weight: so the fleet is
+  // shared by weight x cycle (both runs and the recovery at each terminus), giving every line the
+  // headway its weight asks for, scaled alike when the fleet is larger or smaller than the timetable's.
+  const demand = network.routes.map((r) => {
+    const roundTrip = runs
+      .filter((run) => run.route === r)
+      .reduce((sum, run) => sum + (run.dir.runSeconds ?? run.line.length / 6) + TERMINUS_SECONDS, 0);
+    return (r.weight ?? 1) * Math.max(60, roundTrip);
+  });
+  const counts = shareFleet(network, demand, Math.max(0, Math.floor(options.vehicles)));
   const numbers = new Map<string, number>();
   const vehicles: SimVehicle[] = [];
   const extras: Extra[] = [];
@@ -223,6 +244,7 @@ export function createFleet(options: FleetOptions): Fleet {
         badUntil: 0,
         badE: 0,
         badN: 0,
+        noFixUntil: 0,
         upPlan: null,
         upFields: null,
         upJourney: undefined,
@@ -269,6 +291,7 @@ export function createFleet(options: FleetOptions): Fleet {
   };
 
   const badFixPerTick = quirks.badFixPerVehicleHour / 3600;
+  const noFixPerTick = quirks.noFixPerVehicleHour / 3600;
   /**
    * GPS error, stepped once per VP: a slowly wandering offset of a metre or two (an AR(1) walk, so a
    * standing vehicle drifts by centimetres a second as real units do), and now and then a bad fix
@@ -327,6 +350,9 @@ export function createFleet(options: FleetOptions): Fleet {
     if (!holding && x.backlogUntil === 0 && backlogPerTick > 0 && qrng.chance(backlogPerTick)) {
       x.backlogUntil = t + qrng.int(10, Math.max(10, quirks.backlogMaxSeconds)) * 1000;
     }
+    if (x.noFixUntil <= t && noFixPerTick > 0 && qrng.chance(noFixPerTick))
+      x.noFixUntil = t + qrng.int(5, Math.max(5, quirks.noFixMaxSeconds)) * 1000;
+    const noFix = x.noFixUntil > t;
     const out = (m: SimMessage) => {
       if (x.backlogUntil > t) {
         backlogged++;
@@ -345,16 +371,17 @@ export function createFleet(options: FleetOptions): Fleet {
         gpsError(x, t);
       }
       const j = vm.upcoming ? upcomingFields(v, x) : journeyFields(v, x);
-      const [lat, lon] = observed(v, x);
-      const geo: [number, number] = [lat, lon];
+      const [lat, lon] = noFix ? [null, null] : observed(v, x);
+      // Without a fix there is no geohash; the first message after one has level 0 (no previous).
+      const geo: [number, number] | null = lat === null || lon === null ? null : [lat, lon];
       let level: number;
       if (vm.upcoming) {
-        level = j !== x.upJourney ? 0 : hfpGeohashLevel(x.upGeo, geo);
+        level = j !== x.upJourney || !geo ? 0 : hfpGeohashLevel(x.upGeo, geo);
         x.upJourney = j;
         x.upGeo = geo;
       } else {
         // Level 0 when the journey or the next stop changed (a new fields object), as HSL does.
-        level = j !== x.lastJourney ? 0 : hfpGeohashLevel(x.lastGeo, geo);
+        level = j !== x.lastJourney || !geo ? 0 : hfpGeohashLevel(x.lastGeo, geo);
         x.lastJourney = j;
         x.lastGeo = geo;
       }
@@ -369,13 +396,13 @@ export function createFleet(options: FleetOptions): Fleet {
         // A sign-in (VJA) or an announced journey knows no schedule position yet: dl and odo are null.
         dl: j && vm.event !== 'VJA' && !vm.upcoming ? v.dl(vm.time) : null,
         odo:
-          vm.event === 'BOUT'
+          vm.event === 'BOUT' || vm.event === 'BA' || vm.event === 'DA' || vm.event === 'DOUT'
             ? Math.round(v.blockOdo)
             : v.odo === null || vm.upcoming
               ? null
               : Math.round(v.odo),
         doorsOpen: v.doorsOpen,
-        loc: qrng.chance(0.01) ? 'ODO' : 'GPS',
+        loc: noFix ? 'N/A' : qrng.chance(0.01) ? 'ODO' : 'GPS',
         stop: vm.stop,
         lastRoute: v.lastRoute,
         occu: v.occu,
@@ -383,7 +410,7 @@ export function createFleet(options: FleetOptions): Fleet {
         scheduled: vm.scheduled,
         block: vm.block,
         tlp: vm.tlp,
-        oday: vm.event === 'BOUT' ? time.day(vm.time) : undefined,
+        oday: vm.event === 'BOUT' || vm.event === 'BA' ? time.day(vm.time) : undefined,
       };
       byEvent[vm.event] = (byEvent[vm.event] ?? 0) + 1;
       let m: SimMessage = {

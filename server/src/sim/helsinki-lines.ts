@@ -11,15 +11,15 @@ export interface LineDefinition {
   readonly mode: NetworkMode;
   readonly lineNumber: number;
   readonly operators: readonly string[];
-  /** Share of the fleet: roughly the peak-hour frequency. */
-  readonly weight: number;
+  /** Weekday peak headway, minutes (HSL: trunk lines 5-6, trams 5-10, other buses 10-30). */
+  readonly headway: number;
   readonly headsigns: readonly [toLast: string, toFirst: string];
   readonly via: readonly string[];
 }
 
-const TRAM = ['0040'];
+export const TRAM = ['0040'];
 const MANN_NORTH = ['ylioppilastalo', 'lasipalatsi', 'kaivoW', 'postitalo', 'eduskunta', 'kansallismuseo'];
-const MANN_TOOLO = ['hesperia', 'ooppera', 'toolonhalli', 'toolontulli'];
+export const MANN_TOOLO = ['hesperia', 'ooppera', 'toolonhalli', 'toolontulli'];
 const KAISA_TO_HAKANIEMI = [
   'kaisaniemenkatu',
   'kaisaniemi',
@@ -28,18 +28,25 @@ const KAISA_TO_HAKANIEMI = [
   'siltasaarenkatu',
   'hakaniemi',
 ];
-const RT_TO_HAKANIEMI = [
+export const RT_TO_HAKANIEMI = [
   'rautatientori',
   'vilhonkatu',
+  'vilhonkatuE',
   'kaisaniemi',
   'unioninkatuN',
   'pitkasilta',
   'siltasaarenkatu',
   'hakaniemi',
 ];
-const HAMEENTIE = ['haapaniemi', 'sornaistenTori', 'sornainen', 'vallilanKirjasto', 'paavalinKirkko'];
+export const HAMEENTIE = ['haapaniemi', 'sornaistenTori', 'sornainen', 'vallilanKirjasto', 'paavalinKirkko'];
 const TO_ARABIA = [...HAMEENTIE, 'kaironkatu', 'arabiankatu', 'arabianranta'];
-const MAKELANKATU = ['kallionVirastotalo', 'kallionKirjasto', 'sturenkatu', 'rautalammintie', 'kumpula'];
+export const MAKELANKATU = [
+  'kallionVirastotalo',
+  'kallionKirjasto',
+  'sturenkatu',
+  'rautalammintie',
+  'kumpula',
+];
 const KALLIO_PASILA = ['kallionVirastotalo', 'kallionKirjasto', 'alppila', 'itaPasila', 'pasila'];
 const ALEK_EAST = [
   'ylioppilastalo',
@@ -72,7 +79,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 1,
     operators: TRAM,
-    weight: 2,
+    headway: 10,
     headsigns: ['Käpylä', 'Eira'],
     via: [
       'eira',
@@ -98,7 +105,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 2,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Pasila', 'Olympiaterminaali'],
     via: [
       'olympia',
@@ -123,7 +130,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 3,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Meilahti', 'Kaivopuisto'],
     via: [
       'kaivopuisto',
@@ -146,7 +153,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 4,
     operators: TRAM,
-    weight: 4,
+    headway: 5,
     headsigns: ['Munkkiniemi', 'Katajanokka'],
     via: [
       ...[...TO_KATAJANOKKA].reverse(),
@@ -168,7 +175,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 5,
     operators: TRAM,
-    weight: 2,
+    headway: 10,
     headsigns: ['Rautatieasema', 'Katajanokka'],
     via: [
       ...[...TO_KATAJANOKKA].reverse(),
@@ -187,7 +194,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 6,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Arabia', 'Hietalahdentori'],
     via: [...[...BULEVARDI_WEST].reverse(), ...SVENSKA_TO_ARABIA],
   },
@@ -197,7 +204,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 61,
     operators: TRAM,
-    weight: 1,
+    headway: 15,
     headsigns: ['Arabia', 'Länsiterminaali T2'],
     via: [
       'lansiterminaali',
@@ -214,7 +221,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 7,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Länsiterminaali T2', 'Pasila'],
     via: [
       ...[...KALLIO_PASILA].reverse(),
@@ -239,7 +246,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 8,
     operators: TRAM,
-    weight: 2,
+    headway: 10,
     headsigns: ['Arabia', 'Saukonpaasi'],
     via: [
       'saukonpaasi',
@@ -264,7 +271,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 9,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Saukonpaasi', 'Pasila'],
     via: [
       ...[...KALLIO_PASILA].reverse(),
@@ -286,7 +293,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'tram',
     lineNumber: 10,
     operators: TRAM,
-    weight: 3,
+    headway: 8,
     headsigns: ['Pikku Huopalahti', 'Kirurgi'],
     via: [
       'kirurgi',
@@ -308,7 +315,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 118,
     operators: ['0022'],
-    weight: 3,
+    headway: 10,
     headsigns: ['Munkkivuori', 'Eira'],
     via: [
       'eira',
@@ -328,7 +335,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 120,
     operators: ['0022'],
-    weight: 3,
+    headway: 10,
     headsigns: ['Munkkivuori', 'Erottaja'],
     via: [
       'erottaja',
@@ -347,7 +354,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 123,
     operators: ['0012'],
-    weight: 2,
+    headway: 15,
     headsigns: ['Ruskeasuo', 'Rautatientori'],
     via: [
       'rautatientori',
@@ -368,7 +375,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 124,
     operators: ['0012'],
-    weight: 2,
+    headway: 15,
     headsigns: ['Seurasaari', 'Erottaja'],
     via: [
       'erottaja',
@@ -389,7 +396,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 139,
     operators: ['0022'],
-    weight: 3,
+    headway: 10,
     headsigns: ['Malminkartano', 'Kamppi'],
     via: [
       'kamppi',
@@ -408,10 +415,12 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 140,
     operators: ['0022'],
-    weight: 2,
+    headway: 10,
     headsigns: ['Pohjois-Haaga', 'Elielinaukio'],
     via: [
       'elielinaukio',
+      'elielS',
+      'postikatuW',
       'postitalo',
       'eduskunta',
       'kansallismuseo',
@@ -428,7 +437,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 155,
     operators: ['0018'],
-    weight: 2,
+    headway: 10,
     headsigns: ['Koskela', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela'],
   },
@@ -438,7 +447,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 80,
     operators: ['0018'],
-    weight: 3,
+    headway: 10,
     headsigns: ['Itä-Pakila', 'Rautatientori'],
     via: [
       ...RT_TO_HAKANIEMI,
@@ -456,7 +465,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 850,
     operators: ['0018'],
-    weight: 3,
+    headway: 10,
     headsigns: ['Veräjälaakso', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...MAKELANKATU, 'velodromi', 'pohjolankatu', 'oulunkyla', 'verajalaakso'],
   },
@@ -466,7 +475,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 166,
     operators: ['0018'],
-    weight: 2,
+    headway: 15,
     headsigns: ['Paloheinä', 'Rautatientori'],
     via: [
       ...RT_TO_HAKANIEMI,
@@ -484,7 +493,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 171,
     operators: ['0012'],
-    weight: 2,
+    headway: 10,
     headsigns: ['Malmin asema', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'viikki', 'malmi'],
   },
@@ -494,7 +503,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 178,
     operators: ['0012'],
-    weight: 2,
+    headway: 15,
     headsigns: ['Tapanila', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'pukinmaki', 'tapanila'],
   },
@@ -504,7 +513,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 116,
     operators: ['0030'],
-    weight: 1,
+    headway: 20,
     headsigns: ['Kalasatama', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, 'haapaniemi', 'sornaistenTori', 'sornainen', 'kalasatama'],
   },
@@ -514,7 +523,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 500,
     operators: ['0022', '0012'],
-    weight: 5,
+    headway: 5,
     headsigns: ['Itäkeskus', 'Munkkivuori'],
     via: [
       'munkkivuori',
@@ -537,7 +546,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 510,
     operators: ['0022'],
-    weight: 4,
+    headway: 6,
     headsigns: ['Martinlaakso', 'Herttoniemi'],
     via: [
       'herttoniemi',
@@ -556,7 +565,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     mode: 'bus',
     lineNumber: 560,
     operators: ['0017'],
-    weight: 3,
+    headway: 8,
     headsigns: ['Myyrmäki', 'Rastila'],
     via: ['rastila', 'itakeskus', 'viikki', 'malmi', 'pukinmaki', 'paloheina', 'kannelmaki', 'myyrmaki'],
   },

@@ -21,6 +21,9 @@ export type SimEvent =
   | 'TLA'
   | 'VJA'
   | 'VJOUT'
+  | 'DA'
+  | 'DOUT'
+  | 'BA'
   | 'BOUT';
 
 /**
@@ -76,8 +79,9 @@ export interface MessageFields {
   readonly event: SimEvent;
   /** Event time, ms since the epoch (skew already applied). */
   readonly time: number;
-  readonly lat: number;
-  readonly lon: number;
+  /** Null when the unit has no fix: the payload says `null` and the topic's geohash is `0////`. */
+  readonly lat: number | null;
+  readonly lon: number | null;
   readonly speed: number;
   readonly heading: number;
   readonly acc: number;
@@ -85,7 +89,7 @@ export interface MessageFields {
   readonly dl: number | null;
   readonly odo: number | null;
   readonly doorsOpen: boolean;
-  readonly loc: 'GPS' | 'ODO';
+  readonly loc: 'GPS' | 'ODO' | 'N/A';
   /** Payload `stop`: the stop the event is about, or the stop the vehicle stands at; null otherwise. */
   readonly stop: string | null;
   /** Route id kept in deadrun payloads (the feed repeats the last journey's). */
@@ -99,7 +103,7 @@ export interface MessageFields {
   readonly geohashLevel: number;
   /** TLR / TLA only. */
   readonly tlp?: TrafficLightPriority;
-  /** BOUT only: the local operating day (no journey fields carry it). */
+  /** BA / BOUT only: the local operating day (no journey fields carry it). */
   readonly oday?: string;
 }
 
@@ -127,9 +131,12 @@ function str(v: string | null): string {
 export function formatTopic(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
   const event = m.event.toLowerCase();
   if (j === null) return `/hfp/v2/deadrun/ongoing/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}`;
+  // No fix: HSL's documentation gives geohash level and geohash together as `0////`.
+  const where =
+    m.lat === null || m.lon === null ? '0////' : `${m.geohashLevel}/${encodeGeohashTopic(m.lat, m.lon)}`;
   return (
     `/hfp/v2/journey/${j.temporal}/${event}/${v.mode}/${v.operatorId}/${v.vehicleNumber}/${j.routeId}/` +
-    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${m.geohashLevel}/${encodeGeohashTopic(m.lat, m.lon)}` +
+    `${j.direction}/${j.headsign}/${j.start}/${j.nextStop}/${where}` +
     (m.tlp ? `/${m.tlp.sid}` : '')
   );
 }
@@ -150,7 +157,8 @@ function journeyParts(v: VehicleFields, j: JourneyFields): { head: string; mid: 
 }
 
 export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
-  if (m.event === 'BOUT') return formatBlockOut(v, m);
+  if (m.event === 'DA' || m.event === 'DOUT' || m.event === 'BA' || m.event === 'BOUT')
+    return formatSignInOut(v, m);
   const tst = new Date(m.time).toISOString();
   const tsi = Math.floor(m.time / 1000);
   const p = j
@@ -161,7 +169,7 @@ export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: Mess
       };
   let body =
     `${p.head}${tst}","tsi":${tsi},"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},` +
-    `"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},"acc":${m.acc.toFixed(2)},"dl":${num(m.dl, 0)},` +
+    `"lat":${num(m.lat, 6)},"long":${num(m.lon, 6)},"acc":${m.acc.toFixed(2)},"dl":${num(m.dl, 0)},` +
     `"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},${p.mid}${m.loc}",` +
     `"stop":${stopField(m.stop)},"route":${str(j?.routeId ?? m.lastRoute)},"occu":${m.occu}`;
   if (m.scheduled !== undefined) {
@@ -182,14 +190,18 @@ export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: Mess
 }
 
 /**
- * BOUT (the driver signs out of the block, at the end of the day): a shorter body of its own, as the
- * live feed sends it: no journey fields, integer `acc`, the block's odometer, `dr-type` and `block`.
+ * The sign-in and sign-out events: DA / DOUT (a driver signs in to or out of the vehicle), BA / BOUT
+ * (the driver takes or leaves a block). A short body of their own, as the live feed's BOUT: no journey
+ * fields, integer `acc`, the block's odometer and `dr-type`. HSL's HFP documentation lists `oday` for
+ * BA / BOUT but not for DA / DOUT; `block` is in the captured BOUT and goes with BA alike (an
+ * assumption: no DA, DOUT or BA capture to check against).
  */
-function formatBlockOut(v: VehicleFields, m: MessageFields): string {
+function formatSignInOut(v: VehicleFields, m: MessageFields): string {
+  const block = m.event === 'BA' || m.event === 'BOUT';
   return (
-    `{"BOUT":{"oper":${v.oper},"veh":${v.veh},"tst":"${new Date(m.time).toISOString()}","tsi":${Math.floor(m.time / 1000)},` +
-    `"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},"lat":${m.lat.toFixed(6)},"long":${m.lon.toFixed(6)},` +
-    `"acc":0,"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},"oday":${str(m.oday ?? null)},"loc":"${m.loc}",` +
-    `"dr-type":1,"block":${m.block ?? 0}}}`
+    `{"${m.event}":{"oper":${v.oper},"veh":${v.veh},"tst":"${new Date(m.time).toISOString()}","tsi":${Math.floor(m.time / 1000)},` +
+    `"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},"lat":${num(m.lat, 6)},"long":${num(m.lon, 6)},` +
+    `"acc":0,"odo":${num(m.odo, 0)},"drst":${m.doorsOpen ? 1 : 0},${block ? `"oday":${str(m.oday ?? null)},` : ''}"loc":"${m.loc}",` +
+    `"dr-type":1${block ? `,"block":${m.block ?? 0}` : ''}}}`
   );
 }

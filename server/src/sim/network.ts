@@ -43,6 +43,11 @@ export interface NetworkRoute {
 
 export interface Network {
   readonly name: string;
+  /**
+   * Modes the network has every line of (the built-in one: trams). When the fleet is larger than the
+   * timetable needs, these run at their own headways and the surplus goes to the other modes' lines.
+   */
+  readonly completeModes?: readonly NetworkMode[];
   readonly stops: ReadonlyMap<string, NetworkStop>;
   readonly routes: readonly NetworkRoute[];
 }

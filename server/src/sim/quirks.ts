@@ -21,6 +21,12 @@ export interface QuirkRates {
   readonly gpsNoiseMeters: number;
   /** Bad fixes (25-120 m off for 1-4 s) per vehicle-hour. */
   readonly badFixPerVehicleHour: number;
+  /**
+   * Lost fixes per vehicle-hour: for 5 s .. `noFixMaxSeconds` every message has `"lat":null,"long":null`,
+   * `loc` `N/A` and the topic geohash `0////` (HSL's documented form for a missing position).
+   */
+  readonly noFixPerVehicleHour: number;
+  readonly noFixMaxSeconds: number;
 }
 
 export const DEFAULT_QUIRKS: QuirkRates = Object.freeze({
@@ -33,6 +39,8 @@ export const DEFAULT_QUIRKS: QuirkRates = Object.freeze({
   malformed: 0,
   gpsNoiseMeters: 1.5,
   badFixPerVehicleHour: 0.3,
+  noFixPerVehicleHour: 0.2,
+  noFixMaxSeconds: 60,
 });
 
 /** No quirks at all: every message exactly once, on time, well formed. */
@@ -46,6 +54,8 @@ export const NO_QUIRKS: QuirkRates = Object.freeze({
   malformed: 0,
   gpsNoiseMeters: 0,
   badFixPerVehicleHour: 0,
+  noFixPerVehicleHour: 0,
+  noFixMaxSeconds: 0,
 });
 
 export function quirkRates(overrides: Partial<QuirkRates> | undefined): QuirkRates {

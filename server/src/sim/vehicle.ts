@@ -18,6 +18,14 @@ const DEP_METRES = 20;
 
 type Phase = 'driving' | 'dwell' | 'deadrun' | 'layover' | 'off';
 
+/**
+ * Shift changes at the end of a journey: the driver is relieved at the terminus (DOUT, then the next
+ * driver's DA a few minutes later), or the vehicle's block ends (BOUT, DOUT) and it goes back to the
+ * depot, silent, until a new block starts there (DA, BA) 20-60 minutes later.
+ */
+const RELIEF_SHARE = 0.1;
+const BLOCK_END_SHARE = 0.03;
+
 /** Local minutes of the day when service stops (01:30) and starts again (05:00). */
 const SERVICE_ENDS = 90;
 const SERVICE_STARTS = 300;
@@ -124,13 +132,20 @@ export class SimVehicle {
   tlpRequests = 0;
   /** Metres driven since the vehicle signed in to its block (BOUT reports it). */
   blockOdo = 0;
+  /** Shift change pending at this terminus: the driver signs out / the next one signs in (ms, 0 = none). */
+  reliefOut = 0;
+  reliefIn = 0;
+  /** The block ends at this terminus at this time (ms, 0 = it goes on). */
+  blockEndAt = 0;
+  /** Back from the depot or the night: DA and BA go out with the next step's messages. */
+  signingIn = false;
   /** Next VP time (ms); the sub-second part is the vehicle's fixed phase. */
   nextTick: number;
 
   constructor(
     readonly fields: VehicleFields,
     readonly runs: readonly RunPath[],
-    readonly block: number,
+    public block: number,
     readonly apc: boolean,
     readonly skewMs: number,
     private readonly rng: Random,
@@ -224,6 +239,8 @@ export class SimVehicle {
       }
       this.phase = 'deadrun';
       this.blockOdo = 0;
+      this.signingIn = true;
+      this.block = this.rng.int(100, 999);
       this.until = t + this.rng.int(30, 900) * 1000; // the morning's sign-ins are staggered
     }
     if (this.phase === 'driving') this.move(t);
@@ -232,6 +249,11 @@ export class SimVehicle {
       this.acc = 0;
     }
     emit({ event: 'VP', time: t, stop: this.vpStop() });
+    if (this.signingIn) {
+      this.signingIn = false;
+      emit({ event: 'DA', time: t + 200, stop: null });
+      emit({ event: 'BA', time: t + 500, stop: null, block: this.block });
+    }
     switch (this.phase) {
       case 'driving':
         this.driveEvents(t, emit);
@@ -257,7 +279,8 @@ export class SimVehicle {
   private move(t: number): void {
     const target = this.run.stopDistances[this.nextStop]!;
     const remaining = target - this.distance;
-    if (this.holdUntil <= t && this.rng.chance(0.003) && remaining > 150)
+    // Red lights and queues: HSL buses spend roughly a fifth of their running time standing in traffic.
+    if (this.holdUntil <= t && this.rng.chance(0.007) && remaining > 150)
       this.holdUntil = t + this.rng.int(10, 40) * 1000;
     // Too close to stop in comfort (fleet start, stops a few metres apart): run past it instead.
     const last = this.nextStop >= this.run.stopDistances.length - 1;
@@ -394,6 +417,15 @@ export class SimVehicle {
       this.phase = 'deadrun';
       this.odo = null;
       this.until = t + this.rng.int(30, 150) * 1000;
+      const shift = this.rng.next();
+      if (shift < BLOCK_END_SHARE) {
+        this.blockEndAt = t + this.rng.int(20, 90) * 1000;
+        this.until = Number.POSITIVE_INFINITY;
+      } else if (shift < BLOCK_END_SHARE + RELIEF_SHARE) {
+        this.reliefOut = t + this.rng.int(15, 60) * 1000;
+        this.reliefIn = this.reliefOut + this.rng.int(60, 240) * 1000;
+        this.until = Math.max(this.until, this.reliefIn + 20_000);
+      }
       return;
     }
     emit({ event: 'PDE', time: t + 250, stop: this.stopId(here), scheduled: this.scheduledAt(here) });
@@ -403,9 +435,29 @@ export class SimVehicle {
   }
 
   private deadrun(t: number, emit: (m: VehicleMessage) => void): void {
+    if (this.reliefOut > 0 && t >= this.reliefOut) {
+      this.reliefOut = 0;
+      emit({ event: 'DOUT', time: t + 200, stop: null });
+    }
+    if (this.reliefIn > 0 && this.reliefOut === 0 && t >= this.reliefIn) {
+      this.reliefIn = 0;
+      emit({ event: 'DA', time: t + 200, stop: null });
+    }
+    // The block is over: the driver signs out of it and of the vehicle, which goes quiet at the depot.
+    if (this.blockEndAt > 0 && t >= this.blockEndAt) {
+      this.blockEndAt = 0;
+      emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
+      emit({ event: 'DOUT', time: t + 700, stop: null });
+      this.phase = 'off';
+      this.lastStop = null;
+      this.upcoming = null;
+      this.until = t + this.rng.int(20, 60) * 60_000;
+      return;
+    }
     // End of the day: after the last journey the driver signs out of the block (BOUT), the unit goes quiet.
     if (t >= this.until && !this.upcoming && this.serviceClosed(t)) {
       emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
+      emit({ event: 'DOUT', time: t + 700, stop: null });
       this.phase = 'off';
       this.lastStop = null;
       this.until = t + 60_000;
@@ -452,10 +504,13 @@ export class SimVehicle {
     return minutes >= SERVICE_ENDS && minutes < SERVICE_STARTS;
   }
 
-  /** The journey after this dead run: the same route back the other way, leaving in 1-5 minutes. */
+  /**
+   * The journey after this dead run: the same route back the other way, after the terminus recovery
+   * time a timetable gives (3-8 minutes at a weekday peak).
+   */
   private planNext(): UpcomingJourney {
     const run = this.runs.find((r) => r.route === this.run.route && r.dir !== this.run.dir) ?? this.run;
-    const start = Math.ceil((this.until + this.rng.int(60, 300) * 1000) / 60_000) * 60_000;
+    const start = Math.ceil((this.until + this.rng.int(150, 420) * 1000) / 60_000) * 60_000;
     return {
       run,
       start,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { network } from '../../src/sim/builtin-network.ts';
+import { PLACES } from '../../src/sim/helsinki-places.ts';
+import { ESPOO_PLACES, OUTER_PLACES, VANTAA_PLACES } from '../../src/sim/helsinki-places-outer.ts';
 import { networkGeoJson } from '../../src/sim/network-geojson.ts';
 import { buildPolyline } from '../../src/sim/polyline.ts';
 import { loadOsmRoads } from './osm-roads.ts';
@@ -23,6 +25,38 @@ describe('sim built-in network', () => {
       // Direction 2 runs the same way back.
       expect(r.directions[1]!.path[0]).toEqual(r.directions[0]!.path.at(-1));
     }
+  });
+
+  it("sim: over a hundred real HSL lines with peak headways of HSL's kind, Helsinki, Espoo and Vantaa", () => {
+    expect(net.routes.length).toBeGreaterThanOrEqual(110);
+    for (const r of net.routes) {
+      const headway = 60 / (r.weight ?? 1);
+      // Trunk buses and trams every 5-10 min at a weekday peak; feeder buses up to every 20.
+      expect(headway, r.line).toBeGreaterThanOrEqual(5);
+      expect(headway, r.line).toBeLessThanOrEqual(r.mode === 'tram' ? 15 : 20);
+      // Route ids in HSL's series: 1xxx Helsinki, 2xxx Espoo, 4xxx Vantaa; the line is the id's number.
+      expect(r.routeId).toMatch(/^[124]\d{3}[A-Z]?$/);
+      expect(r.routeId.slice(1).replace(/^0+/, '')).toBe(r.line);
+    }
+    // Stop numbers by municipality, as HSL's: Helsinki 1xxxxxx, Espoo 2xxxxxx, Vantaa 4xxxxxx.
+    const stopSeries = (name: string) =>
+      new Set([...net.stops.values()].filter((s) => s.name === name).map((s) => s.id[0]));
+    expect(stopSeries('Rautatientori')).toEqual(new Set(['1']));
+    expect(stopSeries('Tapiola')).toEqual(new Set(['2']));
+    expect(stopSeries('Tikkurilan asema')).toEqual(new Set(['4']));
+    expect(stopSeries('Myyrmäki')).toEqual(new Set(['4']));
+    for (const k of [...ESPOO_PLACES, ...VANTAA_PLACES])
+      expect(k in OUTER_PLACES || k in PLACES, k).toBe(true);
+    const series = new Set(net.routes.map((r) => r.routeId[0]));
+    expect([...series].sort()).toEqual(['1', '2', '4']);
+    // Vehicles the timetable needs at these headways (runs plus terminus recovery): a weekday peak's
+    // worth for this part of HSL's network.
+    const need = net.routes.reduce(
+      (sum, r) =>
+        sum + r.directions.reduce((s, d) => s + (d.runSeconds ?? 0) + 400, 0) / 60 / (60 / (r.weight ?? 1)),
+      0,
+    );
+    expect(need).toBeGreaterThan(400);
   });
 
   it('sim: networkGeoJson has a LineString per route direction and a Point per stop', () => {

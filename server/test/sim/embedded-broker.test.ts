@@ -68,4 +68,26 @@ describe('sim embedded broker', () => {
       await broker.close();
     }
   });
+
+  it('sim: a burst past the socket high-water mark arrives complete and in order (backpressure)', async () => {
+    const broker = await startEmbeddedBroker({ logger: silent });
+    try {
+      const sub = await collect(broker.url, '/hfp/v2/#');
+      // ~6 MB in one turn: several times the 1 MiB mark, so writes flush early, report a full
+      // socket, and aedes must wait for 'drain' before it writes more.
+      const n = 3000;
+      const pad = 'x'.repeat(2000);
+      for (let i = 0; i < n; i++)
+        broker.publish(
+          `/hfp/v2/journey/ongoing/vp/bus/0018/${String(i % 100).padStart(5, '0')}`,
+          `{"n":${i},"pad":"${pad}","u":"äö€"}`,
+        );
+      await waitFor(() => sub.messages.length === n, `${n} messages`, 30_000);
+      expect(sub.messages.map((m) => JSON.parse(m.payload).n)).toEqual([...Array(n).keys()]);
+      expect(sub.messages.every((m) => JSON.parse(m.payload).u === 'äö€')).toBe(true);
+      await sub.client.endAsync();
+    } finally {
+      await broker.close();
+    }
+  });
 });

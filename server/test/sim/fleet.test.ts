@@ -82,6 +82,39 @@ describe('sim fleet', () => {
     expect(closest).toBeGreaterThanOrEqual(50);
   });
 
+  it('sim: a peak fleet runs trams at their timetable headways and spreads the rest over the bus lines alike', async () => {
+    // One second of a 1,000-vehicle fleet: each vehicle's first message names its route.
+    const { out } = await run(1000, 1);
+    const perRoute = new Map<string, Set<string>>();
+    for (const m of out) {
+      const route = /"route":"([^"]+)"/.exec(m.payload)?.[1];
+      if (!route) continue;
+      const s = perRoute.get(route) ?? new Set();
+      s.add(m.vehicleId);
+      perRoute.set(route, s);
+    }
+    // Implied headway = the line's cycle (both runs + recovery at each terminus) / its vehicles, as a
+    // share of its timetable headway: 1 for trams (the network has all of HSL's tram lines), and one
+    // fleet-wide factor for the buses, which stand in for the bus lines the network lacks.
+    const factors = { tram: [] as number[], bus: [] as number[] };
+    for (const r of net.routes) {
+      const n = perRoute.get(r.routeId)?.size ?? 0;
+      const cycle = r.directions.reduce((s, d) => s + (d.runSeconds ?? 0) + 400, 0);
+      if (n < 8) continue; // rounding dominates on the smallest lines
+      factors[r.mode].push(cycle / n / 60 / (60 / (r.weight ?? 1)));
+    }
+    for (const f of factors.tram) {
+      expect(f).toBeGreaterThan(0.85);
+      expect(f).toBeLessThan(1.15);
+    }
+    const bus = factors.bus.sort((a, b) => a - b);
+    expect(bus.length).toBeGreaterThan(20);
+    const median = bus[Math.floor(bus.length / 2)]!;
+    expect(median).toBeLessThan(0.8); // more buses than the modelled lines' timetable needs
+    expect(bus[0]! / median).toBeGreaterThan(0.8);
+    expect(bus.at(-1)! / median).toBeLessThan(1.25);
+  });
+
   it('sim: the same seed gives the same messages, however time is sliced', async () => {
     const a = await run(30, 120, { seed: 3, quirks: quirkRates({}) });
     const b = await run(30, 120, { seed: 3, quirks: quirkRates({}), slices: 37 });
@@ -126,7 +159,8 @@ describe('sim fleet', () => {
       maxAcc = Math.max(maxAcc, Math.abs(p.acceleration ?? 0));
       if ((p.speed ?? 0) > 1) moving++;
       if (p.heading === null) noHeading++;
-      if (p.lat < 60.1 || p.lat > 60.35 || p.lon < 24.7 || p.lon > 25.2) outside++;
+      // The HSL area the built-in network covers: Kauklahti in the west to Vuosaari, Korso in the north.
+      if (p.lat < 60.1 || p.lat > 60.4 || p.lon < 24.55 || p.lon > 25.25) outside++;
     }
     expect(noHeading).toBe(0);
     expect(outside).toBe(0);

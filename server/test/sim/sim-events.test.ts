@@ -59,9 +59,10 @@ describe('sim feed events', () => {
       expect(b.sid).toBe(Number(m.topic.split('/').at(-1)));
       expect(b['tlp-protocol']).toBe('KAR-MQTT');
       expect(b.spd as number).toBeGreaterThan(1);
-      // The shared parser reads the priority fields (what a consumer of the feed would see).
+      // The shared parser reads the priority fields (what a consumer of the feed would see); one sent
+      // without a GPS fix is rejected as having no position.
       const r = parseHfp(m.topic, m.payload);
-      expect(r.ok).toBe(true);
+      expect(r.ok).toBe(b.lat !== null);
       if (r.ok) expect(r.message.payload.tlp?.sid).toBe(b.sid);
     }
     const asked = new Map<string, SimMessage>();
@@ -163,6 +164,10 @@ describe('sim feed events', () => {
     const bouts = msgs.filter((m) => event(m) === 'bout');
     const tst = (m: SimMessage) => Date.parse(/"tst":"([^"]+)"/.exec(m.payload)![1]!);
     expect(new Set(bouts.map(vehicle)).size).toBe(12);
+    // Most sign off at the end of the day; a block may also end earlier at a terminus (shift change).
+    expect(bouts.filter((b) => tst(b) >= Date.parse('2026-11-27T23:30:00Z')).length).toBeGreaterThanOrEqual(
+      9,
+    );
     for (const b of bouts) {
       expect(b.topic).toMatch(/^\/hfp\/v2\/deadrun\/ongoing\/bout\/(bus|tram)\/\d{4}\/\d{5}$/);
       const f = body(b);
@@ -170,14 +175,18 @@ describe('sim feed events', () => {
         'oper,veh,tst,tsi,spd,hdg,lat,long,acc,odo,drst,oday,loc,dr-type,block',
       );
       expect(f.odo as number).toBeGreaterThan(0);
-      // Signed off after 01:30 local, and silent until service starts again at 05:00 local.
+      // The driver signs out of the vehicle too (DOUT), then it is silent until service starts again
+      // at 05:00 local; back, a driver signs in (DA) and takes a block (BA) before the first journey.
       const signedOff = Date.parse(f.tst as string);
-      expect(signedOff).toBeGreaterThanOrEqual(Date.parse('2026-11-27T23:30:00Z'));
       const after = msgs.filter((m) => m.vehicleId === vehicle(b) && tst(m) > signedOff);
-      const firstBack = after[0];
+      expect(event(after[0]!)).toBe('dout');
+      const firstBack = after[1];
       expect(firstBack, `${vehicle(b)} back in the morning`).toBeDefined();
       expect(tst(firstBack!)).toBeGreaterThanOrEqual(Date.parse('2026-11-28T03:00:00Z'));
-      expect(after.some((m) => event(m) === 'vja')).toBe(true);
+      const events = after.slice(1).map(event);
+      expect(events.indexOf('da')).toBeGreaterThan(-1);
+      expect(events.indexOf('ba')).toBeGreaterThan(events.indexOf('da'));
+      expect(events.indexOf('vja')).toBeGreaterThan(events.indexOf('ba'));
     }
   });
 
