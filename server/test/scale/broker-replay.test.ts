@@ -19,9 +19,11 @@ import { deleteTopics } from './support/topic-history.ts';
 
 const kafka = await service('kafka', 9092);
 const nats = await service('nats', 4222);
+const redis = await service('redis', 6379);
 
 describeReplay('kafka', '127.0.0.1:9092', kafka.up, kafka.reason);
 describeReplay('nats', 'nats://127.0.0.1:4222', nats.up, nats.reason);
+describeReplay('redis', 'redis://127.0.0.1:6379', redis.up, redis.reason);
 
 function describeReplay(backend: BackendName, url: string, up: boolean, reason: string): void {
   describe.skipIf(!up)(`scale: replay on ${backend}${reason}`, () => {

@@ -61,6 +61,10 @@ export async function deleteTopics(
         const name = await jsm.streams.find(t).catch(() => undefined);
         if (name) await jsm.streams.delete(name).catch(() => {});
       }
+    } else if (backend === 'redis') {
+      const redis = broker.native() as import('ioredis').Redis;
+      const keys = topics.flatMap((t) => [t, `${t}-geofences`, `${t}.dlq`]);
+      if (keys.length > 0) await redis.del(...keys);
     }
   } catch {
     // best effort

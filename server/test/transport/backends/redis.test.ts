@@ -251,6 +251,67 @@ describe.skipIf(!redis.up)(`redis backend${redis.reason}`, () => {
     expect(got.messages[1]).toMatchObject({ id: 'f-2', value: 2, key: 'k', timestamp: 1234 });
   });
 
+  it('redis: a fan-out from a past time gets exactly what was stored since, caughtUp, then live messages', async () => {
+    const topic = randomTopic('replay');
+    const key = keyPrefix + topic;
+    const broker = await make();
+    const client = raw();
+    expect(broker.capabilities.replay).toBe(true);
+    for (let n = 0; n < 5; n++) await broker.publish(topic, n, { key: `k${n % 2}` });
+    const [lastEarly] = (await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const earlyMs = Number(lastEarly?.[0].split('-')[0]);
+    // Entry ids are the server's clock: wait until it has moved past the early entries' millisecond.
+    const redisMs = async () => {
+      const [s, us] = await client.time();
+      return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+    };
+    const deadline = Date.now() + 20_000;
+    while ((await redisMs()) <= earlyMs) {
+      if (Date.now() > deadline) throw new Error('the Redis clock did not move on');
+    }
+    for (let n = 5; n < 10; n++) await broker.publish(topic, n, { key: `k${n % 2}` });
+    const got = new Collector<number>();
+    const sub = await broker.subscribe(topic, got.handler, { from: { time: earlyMs + 1 }, maxInFlight: 4 });
+    expect(sub.caughtUp).toBeDefined();
+    await sub.caughtUp;
+    expect(got.values().sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9]);
+    await broker.publish(topic, 10);
+    await got.until(6, 'a live message after the history', 20_000);
+    expect(got.values().sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it('redis: from starts at the first entry stored at or after the time; a group that exists keeps its position', async () => {
+    const topic = randomTopic('replay-ids');
+    const key = keyPrefix + topic;
+    const client = raw();
+    // Explicit ids (= storage times): the boundary entry `2000-0` is in, everything of ms 1999 out.
+    for (const id of ['1000-0', '1999-0', '1999-7', '2000-0', '2000-1', '3000-0'])
+      await client.xadd(key, id, 'payload', JSON.stringify(id));
+    const broker = await make();
+    const fanout = new Collector<string>();
+    const sub = await broker.subscribe(topic, fanout.handler, { from: { time: 2000 } });
+    await sub.caughtUp;
+    expect(fanout.values()).toEqual(['2000-0', '2000-1', '3000-0']);
+    // A new group starts at `from` too (as on Kafka and JetStream)...
+    const group = new Collector<string>();
+    const member = await broker.subscribe(topic, group.handler, { group: 'rebuild', from: { time: 2500 } });
+    await member.caughtUp;
+    expect(group.values()).toEqual(['3000-0']);
+    await member.close();
+    // ...but one that already has a position keeps it: caught up at once, no history again.
+    const again = new Collector<string>();
+    const rejoined = await broker.subscribe(topic, again.handler, { group: 'rebuild', from: { time: 0 } });
+    await rejoined.caughtUp;
+    await client.xadd(key, '4000-0', 'payload', '"4000-0"');
+    await again.until(1, 'the live entry', 20_000);
+    expect(again.values()).toEqual(['4000-0']);
+    // From a time after everything stored: nothing to replay, caught up at once.
+    const late = new Collector<string>();
+    const after = await broker.subscribe(topic, late.handler, { from: { time: 9_000 } });
+    await after.caughtUp;
+    expect(late.count).toBe(0);
+  });
+
   it('redis: a retried message bumps the server-side delivery count', async () => {
     const topic = randomTopic('count');
     const broker = await make();

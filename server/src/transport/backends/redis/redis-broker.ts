@@ -49,6 +49,7 @@ export const capabilitiesByMode: Readonly<Record<'streams' | 'pubsub', Capabilit
     requestReply: false,
     headers: true,
     wildcards: false,
+    replay: true,
   }),
   // Nothing is kept and the server cannot redeliver: retries run in-process (lost if the process dies).
   pubsub: Object.freeze({
@@ -254,7 +255,7 @@ class RedisBroker implements Broker {
     }
     const sub =
       this.#o.mode === 'streams'
-        ? await this.#subscribeStream(commands, common, options.group)
+        ? await this.#subscribeStream(commands, common, options.group, options.from)
         : await this.#subscribePubsub(commands, common, options.group);
     this.#subs.add(sub as AnySubscription);
     void sub.closed.then(() => this.#subs.delete(sub as AnySubscription));
@@ -273,8 +274,10 @@ class RedisBroker implements Broker {
       | 'claimIntervalMs'
       | 'blockMs'
       | 'readCount'
+      | 'from'
     >,
     group: string | undefined,
+    from: SubscribeOptions['from'],
   ): Promise<StreamSubscription<T>> {
     if (isPattern(common.topic))
       throw new UnsupportedError('redis (streams mode)', 'wildcard subscriptions; use mode "pubsub"');
@@ -293,6 +296,7 @@ class RedisBroker implements Broker {
       claimIntervalMs: this.#o.claimIntervalMs,
       blockMs: this.#o.blockMs,
       readCount: this.#o.readCount,
+      from,
     });
     try {
       await sub.start();

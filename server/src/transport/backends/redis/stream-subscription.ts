@@ -10,6 +10,9 @@
  *   Messages this consumer holds (queued, running, waiting to retry) have their idle time reset
  *   (XCLAIM JUSTID) on the same tick, so a slow handler is not stolen.
  * - close: stop reading, let running handlers finish and ack, leave the rest pending for the group.
+ * - replay (`from`): a new group starts just before `<time>-0` (ids are storage times); `caughtUp`
+ *   resolves once the read has reached the stream's last id as of subscribe() and every entry up to
+ *   it has been settled. A group that already existed keeps its position and is caught up at once.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -35,6 +38,7 @@ import { CodecMemo } from './codec-memo.ts';
 import { RedeliveryLimitError } from './errors.ts';
 import { redisCommand, redisCommandBuffer } from './redis-command.ts';
 import { parseEntries, parseReadReply, type StreamEntry } from './stream-entry.ts';
+import { compareStreamIds, groupStartIdForTime } from './stream-id.ts';
 
 export interface StreamSubscriptionDeps<T> {
   readonly topic: string;
@@ -57,12 +61,15 @@ export interface StreamSubscriptionDeps<T> {
   readonly claimIntervalMs: number;
   readonly blockMs: number;
   readonly readCount: number;
+  /** Replay: a new group starts at the first entry stored at or after this time. */
+  readonly from: { readonly time: number } | undefined;
 }
 
 export class StreamSubscription<T> implements Subscription {
   readonly topic: string;
   readonly group: string | undefined;
   readonly closed: Promise<Error | undefined>;
+  readonly caughtUp: Promise<void> | undefined;
   readonly #d: StreamSubscriptionDeps<T>;
   readonly #groupName: string;
   readonly #consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -78,6 +85,12 @@ export class StreamSubscription<T> implements Subscription {
   #claimTimer: ReturnType<typeof setInterval> | undefined;
   #claiming = false;
   #closing: Promise<void> | undefined;
+  /** Replaying: the stream's last id as of subscribe() (cleared once caught up). */
+  #endId: string | undefined;
+  #readPastEnd = false;
+  /** Replaying: entries up to #endId dispatched and not yet settled. */
+  readonly #replaying = new Set<string>();
+  #resolveCaughtUp: (() => void) | undefined;
 
   constructor(deps: StreamSubscriptionDeps<T>) {
     this.#d = deps;
@@ -90,15 +103,30 @@ export class StreamSubscription<T> implements Subscription {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    this.caughtUp = deps.from
+      ? new Promise<void>((resolve) => {
+          this.#resolveCaughtUp = resolve;
+        })
+      : undefined;
+    void this.closed.then(() => this.#caughtUp());
   }
 
   get #stopping(): boolean {
     return this.#abort.signal.aborted;
   }
 
-  /** Creates the group (new groups start at the stream's end) and starts reading and claiming. */
+  /** Creates the group (new groups start at the stream's end, or at `from`) and starts reading and claiming. */
   async start(): Promise<void> {
-    await this.#ensureGroup('$');
+    const from = this.#d.from;
+    if (from === undefined) await this.#ensureGroup('$');
+    else {
+      const startId = groupStartIdForTime(from.time);
+      const endId = await this.#lastId();
+      const created = await this.#ensureGroup(startId);
+      // Nothing stored since `from`, or a group that kept its position: nothing to replay.
+      if (created && endId !== undefined && compareStreamIds(endId, startId) > 0) this.#endId = endId;
+      else this.#caughtUp();
+    }
     this.#loop = this.#readLoop();
     this.#claimTimer = setInterval(() => void this.#claimTick(), this.#d.claimIntervalMs);
   }
@@ -150,7 +178,34 @@ export class StreamSubscription<T> implements Subscription {
     }
   }
 
-  async #ensureGroup(startId: '$' | '0'): Promise<void> {
+  /** The id of the stream's last entry, undefined when it is empty or missing. */
+  async #lastId(): Promise<string | undefined> {
+    const reply = await redisCommand(
+      this.#d.commands,
+      'XREVRANGE',
+      this.#d.streamKey,
+      '+',
+      '-',
+      'COUNT',
+      '1',
+    );
+    const last = Array.isArray(reply) ? (reply[0] as unknown[] | undefined) : undefined;
+    return last === undefined ? undefined : String(last[0]);
+  }
+
+  #caughtUp(): void {
+    this.#endId = undefined;
+    this.#replaying.clear();
+    this.#resolveCaughtUp?.();
+    this.#resolveCaughtUp = undefined;
+  }
+
+  #checkCaughtUp(): void {
+    if (this.#endId !== undefined && this.#readPastEnd && this.#replaying.size === 0) this.#caughtUp();
+  }
+
+  /** True when this call created the group (false: it existed, with its own position). */
+  async #ensureGroup(startId: string): Promise<boolean> {
     try {
       await redisCommand(
         this.#d.commands,
@@ -161,8 +216,10 @@ export class StreamSubscription<T> implements Subscription {
         startId,
         'MKSTREAM',
       );
+      return true;
     } catch (error) {
       if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
+      return false;
     }
   }
 
@@ -189,7 +246,9 @@ export class StreamSubscription<T> implements Subscription {
           streamKey,
           '>',
         );
-        for (const entry of parseReadReply(reply)) this.#dispatch(entry, 1);
+        const entries = parseReadReply(reply);
+        for (const entry of entries) this.#dispatch(entry, 1);
+        if (this.#endId !== undefined) this.#notePastEnd(entries);
       } catch (error) {
         if (this.#stopping) break;
         await this.#onReadError(error as Error);
@@ -226,8 +285,23 @@ export class StreamSubscription<T> implements Subscription {
     await sleep(250, this.#abort.signal);
   }
 
+  /** Replaying: an empty read (nothing left) or one reaching the end id means the history is read. */
+  #notePastEnd(entries: readonly StreamEntry[]): void {
+    const last = entries[entries.length - 1];
+    if (last === undefined || compareStreamIds(last.id, this.#endId as string) >= 0) this.#readPastEnd = true;
+    this.#checkCaughtUp();
+  }
+
+  /** No longer held by this consumer: settled, or left pending for the group. */
+  #release(id: string): void {
+    this.#held.delete(id);
+    if (this.#replaying.delete(id)) this.#checkCaughtUp();
+  }
+
   #dispatch(entry: StreamEntry, attempt: number): void {
     this.#held.add(entry.id);
+    if (this.#endId !== undefined && compareStreamIds(entry.id, this.#endId) <= 0)
+      this.#replaying.add(entry.id);
     entry.attempt = attempt;
     this.#scheduler.post(entry.key, this.#run, entry);
   }
@@ -292,7 +366,7 @@ export class StreamSubscription<T> implements Subscription {
       const waited = await sleep(backoffDelay(policy, message.attempt), this.#abort.signal);
       // Closing, or the entry was trimmed / taken by another consumer: leave it to the group.
       if (!waited || !(await this.#reclaim(entry.id))) {
-        this.#held.delete(entry.id);
+        this.#release(entry.id);
         return;
       }
       message = withAttempt(message, message.attempt + 1);
@@ -345,7 +419,7 @@ export class StreamSubscription<T> implements Subscription {
       )
       .finally(() => {
         this.#acks.delete(ack);
-        for (const id of ids) this.#held.delete(id);
+        for (const id of ids) this.#release(id);
       });
     this.#acks.add(ack);
   }
@@ -369,7 +443,7 @@ export class StreamSubscription<T> implements Subscription {
     } catch (cause) {
       // Not acked: it stays pending and is claimed again later, then dead-lettered again.
       this.#d.logger.error({ err: cause, id: entry.id }, 'redis: dead-letter publish failed');
-      this.#held.delete(entry.id);
+      this.#release(entry.id);
     }
   }
 
