@@ -91,6 +91,44 @@ async function freshTopic(tag: string): Promise<string> {
   return topic;
 }
 
+/** Counts a consumer's handler calls and, once `measuring`, records publish-to-handler latency. */
+class Handled {
+  count = 0;
+  measuring = false;
+  readonly latencies: number[] = [];
+  seen(sentAt: number): void {
+    this.count++;
+    if (this.measuring) this.latencies.push(performance.now() - sentAt);
+  }
+}
+
+/**
+ * The two phases both sides run once their consumer is reading: throughput (N messages, `sendWindow`
+ * publishing WINDOW of them from `i` at a time) and latency (PACED messages, `sendOne(i)` one every
+ * PACE_MS, not awaited).
+ */
+async function phases(
+  handled: Handled,
+  sendWindow: (i: number) => Promise<unknown>,
+  sendOne: (i: number) => void,
+): Promise<Result> {
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < N; i += WINDOW) await sendWindow(i);
+  await until(() => handled.count, N);
+  const throughput = N / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUs = (cpu.user + cpu.system) / N;
+  handled.measuring = true;
+  for (let i = 0; i < PACED; i++) {
+    sendOne(i);
+    await new Promise((r) => setTimeout(r, PACE_MS));
+  }
+  await until(() => handled.latencies.length, PACED);
+  const latencies = handled.latencies.sort((a, b) => a - b);
+  return { throughput, cpuUs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
 async function runBackend(): Promise<Result> {
   const opts = { brokers: BROKERS, partitions: PARTITIONS, maxWaitTimeMs: 100, heartbeatIntervalMs: 500 };
   const pub: Broker = createKafkaBroker(opts);
@@ -98,38 +136,18 @@ async function runBackend(): Promise<Result> {
   await Promise.all([pub.connect(), sub.connect()]);
   try {
     const topic = await freshTopic('backend');
-    let count = 0;
-    const latencies: number[] = [];
-    let measure = false;
-    await sub.subscribe<Payload>(
-      topic,
-      (m) => {
-        count++;
-        if (measure) latencies.push(performance.now() - m.value.t);
-      },
-      { group: 'bench' },
-    );
-    const start = performance.now();
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < N; i += WINDOW) {
-      await Promise.all(
-        Array.from({ length: WINDOW }, (_, j) =>
-          pub.publish(topic, payload(i + j), { key: `k${(i + j) % 200}` }),
+    const handled = new Handled();
+    await sub.subscribe<Payload>(topic, (m) => handled.seen(m.value.t), { group: 'bench' });
+    return await phases(
+      handled,
+      (i) =>
+        Promise.all(
+          Array.from({ length: WINDOW }, (_, j) =>
+            pub.publish(topic, payload(i + j), { key: `k${(i + j) % 200}` }),
+          ),
         ),
-      );
-    }
-    await until(() => count, N);
-    const throughput = N / ((performance.now() - start) / 1000);
-    const cpu = process.cpuUsage(cpu0);
-    const cpuUs = (cpu.user + cpu.system) / N;
-    measure = true;
-    for (let i = 0; i < PACED; i++) {
-      void pub.publish(topic, payload(N + i), { key: `k${i % 200}` });
-      await new Promise((r) => setTimeout(r, PACE_MS));
-    }
-    await until(() => latencies.length, PACED);
-    latencies.sort((a, b) => a - b);
-    return { throughput, cpuUs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      (i) => void pub.publish(topic, payload(N + i), { key: `k${i % 200}` }),
+    );
   } finally {
     await Promise.all([pub.close(), sub.close()]);
   }
@@ -148,9 +166,7 @@ async function runRaw(): Promise<Result> {
   await Promise.all([producer.connect(), consumer.connect()]);
   try {
     const topic = await freshTopic('raw');
-    let count = 0;
-    const latencies: number[] = [];
-    let measure = false;
+    const handled = new Handled();
     await consumer.subscribe({ topic, fromBeginning: true });
     let joined!: () => void;
     const join = new Promise<void>((r) => {
@@ -159,35 +175,25 @@ async function runRaw(): Promise<Result> {
     consumer.on(consumer.events.GROUP_JOIN, () => joined());
     await consumer.run({
       eachMessage: async ({ message }) => {
-        count++;
-        const value = JSON.parse(message.value!.toString()) as Payload;
-        if (measure) latencies.push(performance.now() - value.t);
+        handled.seen((JSON.parse(message.value!.toString()) as Payload).t);
       },
     });
     await join;
-    const start = performance.now();
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < N; i += WINDOW) {
-      const messages = Array.from({ length: WINDOW }, (_, j) => ({
-        key: `k${(i + j) % 200}`,
-        value: JSON.stringify(payload(i + j)),
-        headers: { 'message-id': randomUUID(), 'content-type': 'application/json' },
-      }));
-      await producer.send({ topic, messages, acks: -1 });
-    }
-    await until(() => count, N);
-    const throughput = N / ((performance.now() - start) / 1000);
-    const cpu = process.cpuUsage(cpu0);
-    const cpuUs = (cpu.user + cpu.system) / N;
-    measure = true;
-    for (let i = 0; i < PACED; i++) {
-      const m = { key: `k${i % 200}`, value: JSON.stringify(payload(N + i)) };
-      void producer.send({ topic, messages: [m], acks: -1 });
-      await new Promise((r) => setTimeout(r, PACE_MS));
-    }
-    await until(() => latencies.length, PACED);
-    latencies.sort((a, b) => a - b);
-    return { throughput, cpuUs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return await phases(
+      handled,
+      (i) => {
+        const messages = Array.from({ length: WINDOW }, (_, j) => ({
+          key: `k${(i + j) % 200}`,
+          value: JSON.stringify(payload(i + j)),
+          headers: { 'message-id': randomUUID(), 'content-type': 'application/json' },
+        }));
+        return producer.send({ topic, messages, acks: -1 });
+      },
+      (i) => {
+        const m = { key: `k${i % 200}`, value: JSON.stringify(payload(N + i)) };
+        void producer.send({ topic, messages: [m], acks: -1 });
+      },
+    );
   } finally {
     await Promise.all([producer.disconnect(), consumer.disconnect()]);
   }

@@ -7,15 +7,7 @@
  */
 import amqp from 'amqplib';
 import { createRabbitmqBroker } from '../src/transport/backends/rabbitmq/index.ts';
-import {
-  formatResult,
-  pool,
-  Recorder,
-  type Result,
-  type Sample,
-  sample,
-  timed,
-} from './support/round-trip.ts';
+import { brokerRound, printComparison, Recorder, type Result, sample, timed } from './support/round-trip.ts';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const N = Number(process.env.BENCH_N ?? 5_000);
@@ -24,20 +16,8 @@ const ROUNDS = 3;
 const EXCHANGE = `rtmbench-${process.pid}`;
 
 async function backend(round: number): Promise<Result> {
-  const topic = `bench.backend.${round}`;
   const broker = createRabbitmqBroker({ url: URL, exchange: EXCHANGE });
-  await broker.connect();
-  const rec = new Recorder(N);
-  const sub = await broker.subscribe<Sample>(topic, (m) => rec.record(m.value.sent), {
-    group: 'bench',
-    maxInFlight: 64,
-  });
-  const r = await timed(rec, () =>
-    pool(N, WINDOW, (i) => broker.publish(topic, sample(i), { key: `v${i % 500}` })),
-  );
-  await sub.close();
-  await broker.close();
-  return r;
+  return brokerRound(broker, `bench.backend.${round}`, N, WINDOW, { group: 'bench', maxInFlight: 64 });
 }
 
 async function raw(round: number): Promise<Result> {
@@ -53,28 +33,26 @@ async function raw(round: number): Promise<Result> {
   const rec = new Recorder(N);
   await consumer.consume(queue, (m) => {
     if (!m) return;
-    rec.record((JSON.parse(m.content.toString('utf8')) as Sample).sent);
+    rec.recordJson(m.content.toString('utf8'));
     consumer.ack(m);
   });
-  const r = await timed(rec, () =>
-    pool(
-      N,
-      WINDOW,
-      (i) =>
-        new Promise<void>((resolve, reject) => {
-          publisher.publish(
-            EXCHANGE,
-            topic,
-            Buffer.from(JSON.stringify(sample(i))),
-            {
-              persistent: true,
-              contentType: 'application/json',
-              headers: { 'x-key': `v${i % 500}` },
-            },
-            (err: unknown) => (err ? reject(err) : resolve()),
-          );
-        }),
-    ),
+  const r = await timed(
+    rec,
+    WINDOW,
+    (i) =>
+      new Promise<void>((resolve, reject) => {
+        publisher.publish(
+          EXCHANGE,
+          topic,
+          Buffer.from(JSON.stringify(sample(i))),
+          {
+            persistent: true,
+            contentType: 'application/json',
+            headers: { 'x-key': `v${i % 500}` },
+          },
+          (err: unknown) => (err ? reject(err) : resolve()),
+        );
+      }),
   );
   await consumer.deleteQueue(queue);
   await connection.close();
@@ -90,9 +68,6 @@ async function cleanup(): Promise<void> {
   await connection.close();
 }
 
-const fmt = formatResult;
-const best = (rs: Result[]) => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
-
 try {
   const ours: Result[] = [];
   const base: Result[] = [];
@@ -100,14 +75,11 @@ try {
     ours.push(await backend(round));
     base.push(await raw(round));
   }
-  const [o, r] = [best(ours), best(base)];
-  console.log(
+  printComparison(
     `rabbitmq (durable queue, persistent, confirms), ${N.toLocaleString('en')} messages, window ${WINDOW}, best of ${ROUNDS}`,
-  );
-  console.log(`  backend     ${fmt(o)}`);
-  console.log(`  raw amqplib ${fmt(r)}`);
-  console.log(
-    `  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x); cpu per message ${(o.cpuUs / r.cpuUs).toFixed(2)}x the raw client's`,
+    'raw amqplib',
+    ours,
+    base,
   );
 } finally {
   await cleanup();

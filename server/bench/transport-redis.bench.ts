@@ -7,15 +7,7 @@
  */
 import Redis from 'ioredis';
 import { createRedisBroker } from '../src/transport/backends/redis/index.ts';
-import {
-  formatResult,
-  pool,
-  Recorder,
-  type Result,
-  type Sample,
-  sample,
-  timed,
-} from './support/round-trip.ts';
+import { brokerRound, printComparison, Recorder, type Result, sample, timed } from './support/round-trip.ts';
 
 const URL = 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_N ?? 10_000);
@@ -24,20 +16,11 @@ const ROUNDS = 4;
 const PREFIX = `rtmbench:${process.pid}:`;
 
 async function backend(mode: 'streams' | 'pubsub', round: number): Promise<Result> {
-  const topic = `bench.${mode}.backend.${round}`;
   const broker = createRedisBroker({ url: URL, mode, keyPrefix: PREFIX });
-  await broker.connect();
-  const rec = new Recorder(N);
-  const sub = await broker.subscribe<Sample>(topic, (m) => rec.record(m.value.sent), {
+  return brokerRound(broker, `bench.${mode}.backend.${round}`, N, WINDOW, {
     maxInFlight: 64,
     ...(mode === 'streams' ? { group: 'bench' } : {}),
   });
-  const r = await timed(rec, () =>
-    pool(N, WINDOW, (i) => broker.publish(topic, sample(i), { key: `v${i % 500}` })),
-  );
-  await sub.close();
-  await broker.close();
-  return r;
 }
 
 async function rawStreams(round: number): Promise<Result> {
@@ -62,15 +45,13 @@ async function rawStreams(round: number): Promise<Result> {
         '>',
       )) as [string, [string, string[]][]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
-      for (const [, fields] of entries) rec.record((JSON.parse(fields[1]!) as Sample).sent);
+      for (const [, fields] of entries) rec.recordJson(fields[1]!);
       // One XACK per read batch, after its handlers ran (as a competent user would batch it).
       if (entries.length > 0) void commands.xack(key, 'bench', ...entries.map(([id]) => id));
     }
   })();
-  const r = await timed(rec, () =>
-    pool(N, WINDOW, (i) =>
-      commands.xadd(key, '*', 'payload', JSON.stringify(sample(i)), 'key', `v${i % 500}`),
-    ),
+  const r = await timed(rec, WINDOW, (i) =>
+    commands.xadd(key, '*', 'payload', JSON.stringify(sample(i)), 'key', `v${i % 500}`),
   );
   stop = true;
   await loop;
@@ -84,11 +65,9 @@ async function rawPubsub(round: number): Promise<Result> {
   const commands = new Redis(URL, { enableAutoPipelining: true });
   const subscriber = new Redis(URL);
   const rec = new Recorder(N);
-  subscriber.on('message', (_c: string, message: string) => rec.record((JSON.parse(message) as Sample).sent));
+  subscriber.on('message', (_c: string, message: string) => rec.recordJson(message));
   await subscriber.subscribe(channel);
-  const r = await timed(rec, () =>
-    pool(N, WINDOW, (i) => commands.publish(channel, JSON.stringify(sample(i)))),
-  );
+  const r = await timed(rec, WINDOW, (i) => commands.publish(channel, JSON.stringify(sample(i))));
   commands.disconnect();
   subscriber.disconnect();
   return r;
@@ -101,9 +80,6 @@ async function cleanup(): Promise<void> {
   client.disconnect();
 }
 
-const fmt = formatResult;
-const best = (rs: Result[]) => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
-
 try {
   const modes = process.env.BENCH_MODE
     ? [process.env.BENCH_MODE as 'streams' | 'pubsub']
@@ -115,12 +91,11 @@ try {
       ours.push(await backend(mode, round));
       raw.push(mode === 'streams' ? await rawStreams(round) : await rawPubsub(round));
     }
-    const [o, r] = [best(ours), best(raw)];
-    console.log(`redis ${mode}, ${N.toLocaleString('en')} messages, window ${WINDOW}, best of ${ROUNDS}`);
-    console.log(`  backend     ${fmt(o)}`);
-    console.log(`  raw ioredis ${fmt(r)}`);
-    console.log(
-      `  ratio       ${(o.msgsPerSec / r.msgsPerSec).toFixed(2)}x (target >= 0.85x); cpu per message ${(o.cpuUs / r.cpuUs).toFixed(2)}x the raw client's`,
+    printComparison(
+      `redis ${mode}, ${N.toLocaleString('en')} messages, window ${WINDOW}, best of ${ROUNDS}`,
+      'raw ioredis',
+      ours,
+      raw,
     );
   }
 } finally {

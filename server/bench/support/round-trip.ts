@@ -1,8 +1,10 @@
 /**
  * Shared by the Redis and RabbitMQ benchmarks: a small position-like sample, a publish pool with at
- * most `window` publishes awaiting their reply, and a recorder of publish-to-handler latency.
+ * most `window` publishes awaiting their reply, a recorder of publish-to-handler latency, the run of
+ * our broker's side, and the printed comparison.
  */
 import { performance } from 'node:perf_hooks';
+import type { Broker, SubscribeOptions } from '../../src/transport/broker.ts';
 
 export interface Sample {
   readonly sent: number;
@@ -27,7 +29,7 @@ export const sample = (i: number): Sample => ({
   lon: 24.94 + (i % 100) / 1e4,
 });
 
-export async function pool(n: number, window: number, send: (i: number) => Promise<unknown>): Promise<void> {
+async function pool(n: number, window: number, send: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: window }, async () => {
@@ -47,6 +49,10 @@ export class Recorder {
     this.latencies.push(performance.now() - sent);
     if (this.latencies.length === this.n) this.#done();
   }
+  /** Records a received JSON-encoded Sample (what the raw clients get). */
+  recordJson(text: string): void {
+    this.record((JSON.parse(text) as Sample).sent);
+  }
   result(elapsedMs: number, cpuMicros = 0): Result {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -59,10 +65,18 @@ export class Recorder {
   }
 }
 
-export async function timed(rec: Recorder, publishAll: () => Promise<void>): Promise<Result> {
+/**
+ * Publishes `rec.n` messages with `send(i)`, at most `window` awaiting their reply, and waits for the
+ * handler to record them all; times the whole (wall clock and this process's CPU).
+ */
+export async function timed(
+  rec: Recorder,
+  window: number,
+  send: (i: number) => Promise<unknown>,
+): Promise<Result> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  await publishAll();
+  await pool(rec.n, window, send);
   await rec.done;
   const cpu = process.cpuUsage(cpu0);
   return rec.result(performance.now() - t0, cpu.user + cpu.system);
@@ -71,3 +85,45 @@ export async function timed(rec: Recorder, publishAll: () => Promise<void>): Pro
 /** One result line: throughput, latency, CPU per message. */
 export const formatResult = (r: Result): string =>
   `${Math.round(r.msgsPerSec).toLocaleString('en')} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUs.toFixed(1)} µs/msg`;
+
+/** The best round (highest msg/s). */
+const best = (rs: readonly Result[]): Result => rs.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
+
+/**
+ * Our side of a round: `n` samples published on `topic` (at most `window` awaiting their reply),
+ * consumed by one subscription with `options`; closes the subscription and the broker.
+ */
+export async function brokerRound(
+  broker: Broker,
+  topic: string,
+  n: number,
+  window: number,
+  options: SubscribeOptions<Sample>,
+): Promise<Result> {
+  await broker.connect();
+  const rec = new Recorder(n);
+  const sub = await broker.subscribe<Sample>(topic, (m) => rec.record(m.value.sent), options);
+  const r = await timed(rec, window, (i) => broker.publish(topic, sample(i), { key: `v${i % 500}` }));
+  await sub.close();
+  await broker.close();
+  return r;
+}
+
+/**
+ * Prints the heading, our best round, the raw client's best (`rawLabel`, 11 characters) and the
+ * ratios of the two.
+ */
+export function printComparison(
+  heading: string,
+  rawLabel: string,
+  oursRounds: readonly Result[],
+  rawRounds: readonly Result[],
+): void {
+  const [ours, raw] = [best(oursRounds), best(rawRounds)];
+  console.log(heading);
+  console.log(`  backend     ${formatResult(ours)}`);
+  console.log(`  ${rawLabel} ${formatResult(raw)}`);
+  console.log(
+    `  ratio       ${(ours.msgsPerSec / raw.msgsPerSec).toFixed(2)}x (target >= 0.85x); cpu per message ${(ours.cpuUs / raw.cpuUs).toFixed(2)}x the raw client's`,
+  );
+}

@@ -1,7 +1,14 @@
-import type { BBox, VehicleState } from '@realtimemap/shared';
+import type { BBox } from '@realtimemap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { position } from '../support/position-fixture.ts';
-import { connect, type Harness, startHarness, type TestClient, waitUntil } from './harness.ts';
+import {
+  clientView,
+  connect,
+  type Harness,
+  moveFleet,
+  startHarness,
+  type TestClient,
+  waitUntil,
+} from './harness.ts';
 
 const VIEW: BBox = [24.8, 60.1, 25.1, 60.3];
 const N = 1500;
@@ -10,33 +17,7 @@ let round = 0;
 /** Every vehicle moves: a big batch per tick (~N * 100 bytes). */
 function moveAll(h: Harness): void {
   round++;
-  for (let i = 0; i < N; i++) {
-    h.store.apply(
-      position({
-        vehicleId: `0022/${String(i).padStart(5, '0')}`,
-        vehicleNumber: String(i).padStart(5, '0'),
-        lon: 24.85 + (i % 30) * 0.008,
-        lat: 60.12 + Math.floor(i / 30) * 0.003 + round * 1e-6,
-        eventTime: round * 1000,
-        headsign: 'x'.repeat(200),
-      }),
-    );
-  }
-}
-
-/** What the client holds after applying every snapshot and batch in order. */
-function clientView(c: TestClient): Map<string, VehicleState> {
-  const view = new Map<string, VehicleState>();
-  for (const m of c.messages) {
-    if (m.type === 'snapshot') {
-      view.clear();
-      for (const v of m.vehicles) view.set(v.vehicleId, v);
-    } else if (m.type === 'batch') {
-      for (const id of m.removed) view.delete(id);
-      for (const v of m.updates) view.set(v.vehicleId, v);
-    }
-  }
-  return view;
+  moveFleet(h, N, round, 'x'.repeat(200));
 }
 
 /** Pause reading (the TCP window closes) until the gateway sees the socket over its high-water mark. */

@@ -1,7 +1,6 @@
 import type { BBox } from '@realtimemap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { position } from '../support/position-fixture.ts';
-import { connect, type Harness, startHarness, type TestClient, waitUntil } from './harness.ts';
+import { connect, type Harness, moveFleet, startHarness, type TestClient, waitUntil } from './harness.ts';
 
 const VIEW: BBox = [24.8, 60.1, 25.1, 60.3];
 const N = 1500;
@@ -10,18 +9,7 @@ let round = 0;
 /** Every vehicle moves: a big batch per tick (~N * 300 bytes), so a paused reader backs up soon. */
 function moveAll(h: Harness): void {
   round++;
-  for (let i = 0; i < N; i++) {
-    h.store.apply(
-      position({
-        vehicleId: `0022/${String(i).padStart(5, '0')}`,
-        vehicleNumber: String(i).padStart(5, '0'),
-        lon: 24.85 + (i % 30) * 0.008,
-        lat: 60.12 + Math.floor(i / 30) * 0.003 + round * 1e-6,
-        eventTime: round * 1000,
-        headsign: `${round}-${'x'.repeat(200)}`,
-      }),
-    );
-  }
+  moveFleet(h, N, round, `${round}-${'x'.repeat(200)}`);
 }
 
 const rawSocket = (c: TestClient) => (c.socket as unknown as { _socket: import('node:net').Socket })._socket;

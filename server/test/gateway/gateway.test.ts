@@ -1,8 +1,8 @@
-import type { BatchMessage, BBox } from '@realtimemap/shared';
+import type { BBox } from '@realtimemap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { position } from '../support/position-fixture.ts';
-import { connect, type Harness, startHarness, type TestClient, waitUntil } from './harness.ts';
+import { batches, connect, type Harness, settle, startHarness, waitUntil } from './harness.ts';
 
 const VIEW: BBox = [24.9, 60.15, 24.96, 60.18];
 const inside = (n: number, over = {}) =>
@@ -24,15 +24,6 @@ const outside = (n: number, over = {}) =>
     eventTime: 1000 * n,
     ...over,
   });
-
-/** Messages in order: once the pong is in, everything sent before it is too. */
-async function settle(client: TestClient): Promise<void> {
-  const t = Math.random();
-  client.send({ type: 'ping', t });
-  await waitUntil(() => client.messages.some((m) => m.type === 'pong' && m.t === t), 'pong');
-}
-
-const batches = (c: TestClient) => c.messages.filter((m): m is BatchMessage => m.type === 'batch');
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -2,16 +2,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type BatchMessage,
   type BBox,
   type ClientMessage,
   decodeServerMessage,
   encodeClientMessage,
   type ServerMessage,
+  type VehicleState,
 } from '@realtimemap/shared';
 import pino from 'pino';
 import { WebSocket } from 'ws';
 import { buildGateway, type Gateway, type GatewayOptions } from '../../src/gateway/gateway.ts';
 import { VehicleStore } from '../../src/state/vehicle-store.ts';
+import { position } from '../support/position-fixture.ts';
 
 export interface Harness {
   readonly store: VehicleStore;
@@ -122,4 +125,48 @@ export async function connect(url: string, headers: Record<string, string> = {})
   };
   await client.waitFor('hello');
   return client;
+}
+
+/** Messages in order: once the pong is in, everything sent before it is too. */
+export async function settle(client: TestClient): Promise<void> {
+  const t = Math.random();
+  client.send({ type: 'ping', t });
+  await waitUntil(() => client.messages.some((m) => m.type === 'pong' && m.t === t), 'pong');
+}
+
+export const batches = (c: TestClient): BatchMessage[] =>
+  c.messages.filter((m): m is BatchMessage => m.type === 'batch');
+
+/**
+ * Moves `n` vehicles laid out on a grid (30 a row from 24.85, 60.12; 1,500 fit in 24.8–25.1 × 60.1–60.3),
+ * each a little further north each `round`, with event time `round` s.
+ */
+export function moveFleet(h: Harness, n: number, round: number, headsign: string): void {
+  for (let i = 0; i < n; i++) {
+    h.store.apply(
+      position({
+        vehicleId: `0022/${String(i).padStart(5, '0')}`,
+        vehicleNumber: String(i).padStart(5, '0'),
+        lon: 24.85 + (i % 30) * 0.008,
+        lat: 60.12 + Math.floor(i / 30) * 0.003 + round * 1e-6,
+        eventTime: round * 1000,
+        headsign,
+      }),
+    );
+  }
+}
+
+/** What the client holds after applying every snapshot and batch in order. */
+export function clientView(c: TestClient): Map<string, VehicleState> {
+  const view = new Map<string, VehicleState>();
+  for (const m of c.messages) {
+    if (m.type === 'snapshot') {
+      view.clear();
+      for (const v of m.vehicles) view.set(v.vehicleId, v);
+    } else if (m.type === 'batch') {
+      for (const id of m.removed) view.delete(id);
+      for (const v of m.updates) view.set(v.vehicleId, v);
+    }
+  }
+  return view;
 }

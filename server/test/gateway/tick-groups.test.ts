@@ -1,7 +1,7 @@
-import type { BatchMessage, BBox, VehicleState } from '@realtimemap/shared';
+import type { BBox } from '@realtimemap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { position } from '../support/position-fixture.ts';
-import { connect, type Harness, startHarness, type TestClient, waitUntil } from './harness.ts';
+import { batches, clientView, connect, type Harness, settle, startHarness, waitUntil } from './harness.ts';
 
 const VIEW: BBox = [24.9, 60.15, 24.96, 60.18];
 const at = (n: number, lon: number, lat: number, eventTime: number) =>
@@ -9,28 +9,6 @@ const at = (n: number, lon: number, lat: number, eventTime: number) =>
 const IN_VIEW = [24.93, 60.165] as const;
 const OUT_WEST = [24.7, 60.165] as const;
 const OUT_EAST = [25.2, 60.165] as const;
-
-async function settle(client: TestClient): Promise<void> {
-  const t = Math.random();
-  client.send({ type: 'ping', t });
-  await waitUntil(() => client.messages.some((m) => m.type === 'pong' && m.t === t), 'pong');
-}
-const batches = (c: TestClient) => c.messages.filter((m): m is BatchMessage => m.type === 'batch');
-
-/** What the client holds after applying every snapshot and batch in order. */
-function held(c: TestClient): Map<string, VehicleState> {
-  const view = new Map<string, VehicleState>();
-  for (const m of c.messages) {
-    if (m.type === 'snapshot') {
-      view.clear();
-      for (const v of m.vehicles) view.set(v.vehicleId, v);
-    } else if (m.type === 'batch') {
-      for (const id of m.removed) view.delete(id);
-      for (const v of m.updates) view.set(v.vehicleId, v);
-    }
-  }
-  return view;
-}
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -69,7 +47,7 @@ describe('gateway: ticks spread over client groups', () => {
     await Promise.all(clients.map((c) => c.waitFor('snapshot')));
     h.store.apply(at(1, ...IN_VIEW, 1000));
     await waitUntil(
-      () => clients.every((c) => held(c).get('0022/00001')?.eventTime === 1000),
+      () => clients.every((c) => clientView(c).get('0022/00001')?.eventTime === 1000),
       'every client to get the update',
     );
     await Promise.all(clients.map(settle));
@@ -132,7 +110,7 @@ describe('gateway: ticks spread over client groups', () => {
     h.store.apply(at(1, ...OUT_EAST, 3000));
     h.gateway.tick();
     await settle(c);
-    expect(held(c).has('0022/00001')).toBe(false);
+    expect(clientView(c).has('0022/00001')).toBe(false);
   });
 
   it('gateway: a vehicle created and removed between two ticks leaves the snapshot that showed it', async () => {
@@ -147,7 +125,7 @@ describe('gateway: ticks spread over client groups', () => {
     expect(h.store.sweep().removed).toEqual(['0022/00001']);
     h.gateway.tick();
     await settle(c);
-    expect(held(c).size).toBe(0);
+    expect(clientView(c).size).toBe(0);
   });
 
   it('gateway: a viewport of the whole world gets every change and every removal', async () => {
@@ -160,7 +138,7 @@ describe('gateway: ticks spread over client groups', () => {
     h.store.apply(at(2, 139.7, 35.7, 1000));
     h.gateway.tick();
     await settle(c);
-    expect([...held(c).values()].map((v) => [v.vehicleId, v.lon])).toEqual([
+    expect([...clientView(c).values()].map((v) => [v.vehicleId, v.lon])).toEqual([
       ['0022/00001', 25.2],
       ['0022/00002', 139.7],
     ]);
@@ -168,6 +146,6 @@ describe('gateway: ticks spread over client groups', () => {
     h.store.sweep();
     h.gateway.tick();
     await settle(c);
-    expect(held(c).size).toBe(0);
+    expect(clientView(c).size).toBe(0);
   });
 });
