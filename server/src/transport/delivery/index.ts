@@ -12,6 +12,8 @@ export { type DecodeResult, decodeMessage, pickCodec } from './decode-message.ts
 export { Fifo } from './fifo.ts';
 export { buildPublishHeaders, newMessageId, normalizeHeaders } from './headers.ts';
 export { KeyedScheduler } from './keyed-scheduler.ts';
+export { LocalDelivery, type LocalDeliveryOptions, type LocalIncoming } from './local-delivery.ts';
+export { PendingPromises } from './pending-promises.ts';
 export { DEAD_LETTER_SUFFIX, DEFAULT_DELIVERY_POLICY, deadLetterTopicFor, resolvePolicy } from './policy.ts';
 export { PublishCount } from './publish-count.ts';
 export {

@@ -1,1 +1,2 @@
+export * from './publish-topic.ts';
 export * from './wildcards.ts';

@@ -24,6 +24,7 @@ import {
   DeadlineError,
   InvalidOptionError,
   jsonCodec,
+  PendingPromises,
   PublishError,
   publishDeadLetter,
   resolvePolicy,
@@ -73,7 +74,7 @@ class KafkaBroker implements Broker {
   readonly #subs = new Set<KafkaSubscription<unknown>>();
   readonly #validTopics = new Set<string>();
   /** Publishes not yet handed to the batcher (waiting for their topic): close() waits for them too. */
-  readonly #starting = new Set<Promise<unknown>>();
+  readonly #starting = new PendingPromises();
   /** Subscriptions being set up: closing waits for them, then closes them. */
   readonly #subscribing = new Set<Promise<unknown>>();
   #connecting: Promise<void> | undefined;
@@ -216,7 +217,7 @@ class KafkaBroker implements Broker {
     }
     if (this.#status.status.type !== 'idle' && this.#admin.isKnown(topic))
       return this.#enqueue(topic, record, bytes);
-    return this.#track(this.#prepareThenEnqueue(topic, record, bytes));
+    return this.#starting.track(this.#prepareThenEnqueue(topic, record, bytes));
   }
 
   async #prepareThenEnqueue(topic: string, record: KafkaRecord, bytes: number): Promise<void> {
@@ -231,13 +232,6 @@ class KafkaBroker implements Broker {
 
   #enqueue(topic: string, record: KafkaRecord, bytes: number): Promise<void> {
     return this.#batcher.add(topic, record, bytes); // rejects with PublishError (wrapError)
-  }
-
-  #track<R>(work: Promise<R>): Promise<R> {
-    this.#starting.add(work);
-    const forget = () => this.#starting.delete(work);
-    work.then(forget, forget);
-    return work;
   }
 
   async subscribe<T>(
@@ -289,7 +283,7 @@ class KafkaBroker implements Broker {
       logger: this.#o.logger,
       deadLetter: (p: DeliveryPolicy, source: DeadLetterSource, error: Error, attempts: number) =>
         publishDeadLetter(
-          { publish: (t, v, o) => this.#track(this.#send(t, v, o ?? {})) },
+          { publish: (t, v, o) => this.#starting.track(this.#send(t, v, o ?? {})) },
           p,
           source,
           error,
@@ -325,7 +319,7 @@ class KafkaBroker implements Broker {
       await Promise.allSettled([...this.#subscribing]);
       // Subscriptions first: their handlers may still dead-letter through the producer.
       await Promise.allSettled([...this.#subs].map((s) => s.close()));
-      await Promise.allSettled([...this.#starting]);
+      await this.#starting.settled();
       await this.#batcher.flush();
       return 'drained' as const;
     })();

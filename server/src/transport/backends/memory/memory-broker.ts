@@ -14,7 +14,8 @@ import { BrokerClosedError, DeadlineError, InvalidOptionError, PublishError } fr
 import { silentLogger, type TransportLogger } from '../../logger.ts';
 import type { Handler } from '../../message.ts';
 import { StatusEmitter } from '../../status-emitter.ts';
-import { isPattern, patternProblem } from '../../topics/wildcards.ts';
+import { PublishTopicCheck } from '../../topics/publish-topic.ts';
+import { patternProblem } from '../../topics/wildcards.ts';
 import { MemoryHub } from './memory-hub.ts';
 import { MemorySubscription } from './memory-subscription.ts';
 
@@ -68,7 +69,7 @@ class MemoryBroker implements Broker {
   private readonly closeDeadlineMs: number;
   private readonly logger: TransportLogger;
   private readonly statusEmitter = new StatusEmitter();
-  private readonly publishTopics = new Set<string>();
+  private readonly publishTopics = new PublishTopicCheck();
   private readonly subs = new Set<{ close(): Promise<void>; abandon(): void }>();
   private closing: Promise<void> | undefined;
 
@@ -113,14 +114,8 @@ class MemoryBroker implements Broker {
   }
 
   private dispatch<T>(topic: string, value: T, options: PublishOptions): Promise<void> | undefined {
-    if (!this.publishTopics.has(topic)) {
-      const problem =
-        patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : undefined);
-      if (problem) throw new PublishError('memory', topic, new InvalidOptionError(problem));
-      // Validating a topic per message is waste: topics are few (bounded: cleared when full).
-      if (this.publishTopics.size >= 1_024) this.publishTopics.clear();
-      this.publishTopics.add(topic);
-    }
+    const problem = this.publishTopics.problem(topic);
+    if (problem) throw new PublishError('memory', topic, new InvalidOptionError(problem));
     const codec = options.codec ?? this.codec;
     let raw: Uint8Array;
     try {

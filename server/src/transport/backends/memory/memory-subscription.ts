@@ -1,15 +1,11 @@
 import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
 import type { Codec } from '../../codec.ts';
-import { publishDeadLetter } from '../../delivery/dead-letter.ts';
-import { pickCodec } from '../../delivery/decode-message.ts';
 import { Fifo } from '../../delivery/fifo.ts';
-import { newMessageId } from '../../delivery/headers.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { continueLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
-import { attemptHandler } from '../../delivery/run-handler.ts';
-import { DecodeError, QueueFullError } from '../../errors.ts';
+import { LocalDelivery } from '../../delivery/local-delivery.ts';
+import { QueueFullError } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
-import { type Handler, HEADER, type Message } from '../../message.ts';
+import type { Handler } from '../../message.ts';
 import type { Envelope, Inbox, MemoryHub } from './memory-hub.ts';
 
 export interface MemorySubscriptionOptions<T> {
@@ -38,8 +34,7 @@ interface Blocked {
 /**
  * One subscription's bounded inbox: at most `queueCapacity` messages wait to start; past that a
  * publisher waits (or is rejected, `overflow: 'reject'`). Delivery runs through a KeyedScheduler and
- * the policy is applied in-process: attemptHandler() then, unless that succeeded at once, continueLocally()
- * (retryLocally with a synchronous first attempt).
+ * the policy is applied in-process (LocalDelivery: retry with backoff, then a dead letter).
  */
 export class MemorySubscription<T> implements Subscription, Inbox {
   readonly topic: string;
@@ -48,6 +43,7 @@ export class MemorySubscription<T> implements Subscription, Inbox {
   private readonly scheduler: KeyedScheduler;
   private readonly blocked = new Fifo<Blocked>();
   private readonly abort = new AbortController();
+  private readonly delivery: LocalDelivery<T>;
   private closing: Promise<void> | undefined;
   private resolveClosed!: (error: Error | undefined) => void;
 
@@ -55,6 +51,7 @@ export class MemorySubscription<T> implements Subscription, Inbox {
     this.topic = o.pattern;
     this.group = o.group;
     this.scheduler = new KeyedScheduler({ maxInFlight: o.maxInFlight, orderedByKey: o.orderedByKey });
+    this.delivery = new LocalDelivery<T>({ ...o, signal: this.abort.signal, logPrefix: '' });
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -127,59 +124,6 @@ export class MemorySubscription<T> implements Subscription, Inbox {
    */
   private deliver(envelope: Envelope): Promise<void> | undefined {
     this.admit();
-    const codec = pickCodec(this.o.codec, envelope.headers, this.o.defaultCodec);
-    let value: T;
-    try {
-      value = codec.decode(envelope.raw);
-    } catch (cause) {
-      return this.deadLetter(envelope, new DecodeError(codec.contentType, cause), 1);
-    }
-    // Built here rather than through decodeMessage/buildMessage/deliverLocally: their result and
-    // option objects were allocations per message that a synchronous success never needs.
-    const message: Message<T> = {
-      id: envelope.headers[HEADER.messageId] ?? newMessageId(),
-      topic: envelope.topic,
-      key: envelope.key,
-      headers: envelope.headers,
-      value,
-      raw: envelope.raw,
-      timestamp: envelope.timestamp,
-      attempt: 1,
-      native: envelope,
-    };
-    const first = attemptHandler(this.o.handler, message, this.o.policy);
-    if (!(first instanceof Promise) && first.ok) return undefined;
-    const outcome = continueLocally(
-      { handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal },
-      first,
-    );
-    if (outcome instanceof Promise) return outcome.then((o) => this.settle(envelope, message.id, o));
-    return outcome.type === 'acked' ? undefined : this.settle(envelope, message.id, outcome);
-  }
-
-  private settle(envelope: Envelope, id: string, outcome: RetryOutcome): Promise<void> | undefined {
-    if (outcome.type === 'exhausted') return this.deadLetter(envelope, outcome.error, outcome.attempts);
-    if (outcome.type === 'aborted') {
-      this.o.logger.warn(
-        { topic: envelope.topic, id, attempts: outcome.attempts },
-        'retry abandoned at close',
-      );
-    }
-    return undefined;
-  }
-
-  private async deadLetter(envelope: Envelope, error: Error, attempts: number): Promise<void> {
-    try {
-      const out = await publishDeadLetter(this.o.broker, this.o.policy, envelope, error, attempts);
-      this.o.logger.warn(
-        { topic: envelope.topic, attempts, err: error, deadLetter: out },
-        'message dead-lettered',
-      );
-    } catch (publishError) {
-      this.o.logger.error(
-        { topic: envelope.topic, attempts, err: publishError },
-        'dead letter publish failed',
-      );
-    }
+    return this.delivery.deliver(envelope, envelope);
   }
 }

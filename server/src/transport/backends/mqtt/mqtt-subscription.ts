@@ -1,14 +1,9 @@
 import type { Broker, DeliveryPolicy, Subscription } from '../../broker.ts';
 import type { Codec } from '../../codec.ts';
-import { publishDeadLetter } from '../../delivery/dead-letter.ts';
-import { pickCodec } from '../../delivery/decode-message.ts';
-import { newMessageId } from '../../delivery/headers.ts';
 import { KeyedScheduler } from '../../delivery/keyed-scheduler.ts';
-import { continueLocally, type RetryOutcome } from '../../delivery/retry-locally.ts';
-import { attemptHandler } from '../../delivery/run-handler.ts';
-import { DecodeError } from '../../errors.ts';
+import { LocalDelivery } from '../../delivery/local-delivery.ts';
 import type { TransportLogger } from '../../logger.ts';
-import { type Handler, HEADER, type Message } from '../../message.ts';
+import type { Handler } from '../../message.ts';
 
 /** A received PUBLISH in transport terms. */
 export interface Incoming {
@@ -37,8 +32,7 @@ export interface MqttSubscriptionOptions<T> {
 
 /**
  * One local subscription. MQTT cannot redeliver a nacked message (the PUBACK is protocol-level), so
- * the delivery policy runs in-process: attemptHandler() then, unless that succeeded at once,
- * continueLocally() (retryLocally with a synchronous first attempt) with backoff, then a dead letter.
+ * the delivery policy runs in-process (LocalDelivery: retry with backoff, then a dead letter).
  */
 export class MqttSubscription<T = unknown> implements Subscription {
   readonly topic: string;
@@ -46,6 +40,7 @@ export class MqttSubscription<T = unknown> implements Subscription {
   readonly closed: Promise<Error | undefined>;
   readonly scheduler: KeyedScheduler;
   private readonly abort = new AbortController();
+  private readonly delivery: LocalDelivery<T>;
   private closing: Promise<void> | undefined;
   private resolveClosed!: (error: Error | undefined) => void;
 
@@ -53,6 +48,7 @@ export class MqttSubscription<T = unknown> implements Subscription {
     this.topic = o.topic;
     this.group = o.group;
     this.scheduler = new KeyedScheduler({ maxInFlight: o.maxInFlight, orderedByKey: o.orderedByKey });
+    this.delivery = new LocalDelivery<T>({ ...o, signal: this.abort.signal, logPrefix: 'mqtt: ' });
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -86,67 +82,6 @@ export class MqttSubscription<T = unknown> implements Subscription {
     this.resolveClosed(undefined);
   }
 
-  /** One bound function for every delivery (no closure per message). */
-  private readonly deliverBound = (incoming: Incoming) => this.deliver(incoming);
-
-  /**
-   * Synchronous when the handler is and succeeds (the slot frees in the same turn); a promise only
-   * for an asynchronous handler, a retry or a dead letter. Never rejects.
-   */
-  private deliver(incoming: Incoming): Promise<void> | undefined {
-    const codec = pickCodec(this.o.codec, incoming.headers, this.o.defaultCodec);
-    let value: T;
-    try {
-      value = codec.decode(incoming.raw);
-    } catch (cause) {
-      return this.deadLetter(incoming, new DecodeError(codec.contentType, cause), 1);
-    }
-    // Built here rather than through decodeMessage/buildMessage/deliverLocally: their result and
-    // option objects were allocations per message that a synchronous success never needs.
-    const message: Message<T> = {
-      id: incoming.headers[HEADER.messageId] ?? newMessageId(),
-      topic: incoming.topic,
-      key: incoming.key,
-      headers: incoming.headers,
-      value,
-      raw: incoming.raw,
-      timestamp: incoming.timestamp,
-      attempt: 1,
-      native: incoming.native,
-    };
-    const first = attemptHandler(this.o.handler, message, this.o.policy);
-    if (!(first instanceof Promise) && first.ok) return undefined;
-    const outcome = continueLocally(
-      { handler: this.o.handler, message, policy: this.o.policy, signal: this.abort.signal },
-      first,
-    );
-    if (outcome instanceof Promise) return outcome.then((o) => this.settle(incoming, message.id, o));
-    return outcome.type === 'acked' ? undefined : this.settle(incoming, message.id, outcome);
-  }
-
-  private settle(incoming: Incoming, id: string, outcome: RetryOutcome): Promise<void> | undefined {
-    if (outcome.type === 'exhausted') return this.deadLetter(incoming, outcome.error, outcome.attempts);
-    if (outcome.type === 'aborted') {
-      this.o.logger.warn(
-        { topic: incoming.topic, id, attempts: outcome.attempts },
-        'mqtt: retry abandoned at close',
-      );
-    }
-    return undefined;
-  }
-
-  private async deadLetter(incoming: Incoming, error: Error, attempts: number): Promise<void> {
-    try {
-      const out = await publishDeadLetter(this.o.broker, this.o.policy, incoming, error, attempts);
-      this.o.logger.warn(
-        { topic: incoming.topic, attempts, err: error, deadLetter: out },
-        'mqtt: message dead-lettered',
-      );
-    } catch (publishError) {
-      this.o.logger.error(
-        { topic: incoming.topic, attempts, err: publishError },
-        'mqtt: dead letter publish failed',
-      );
-    }
-  }
+  /** One bound function for every delivery (no closure per message); see LocalDelivery.deliver(). */
+  private readonly deliverBound = (incoming: Incoming) => this.delivery.deliver(incoming, incoming.native);
 }

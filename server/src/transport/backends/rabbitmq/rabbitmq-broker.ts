@@ -14,11 +14,12 @@ import {
   DeadlineError,
   type Handler,
   InvalidOptionError,
-  isPattern,
   jsonCodec,
+  PendingPromises,
   PublishCount,
   PublishError,
   type PublishOptions,
+  PublishTopicCheck,
   patternProblem,
   resolvePolicy,
   type SubscribeOptions,
@@ -70,10 +71,10 @@ class RabbitmqBroker implements Broker {
   readonly #internal: Pick<Broker, 'publish'> = {
     publish: (t, v, o) => this.#send(t, v, o ?? {}),
   };
-  readonly #inflight = new Set<Promise<void>>();
+  readonly #inflight = new PendingPromises();
   /** Publishes handed to the channel and not yet confirmed (a count: no promise set per publish). */
   readonly #unconfirmed = new PublishCount();
-  readonly #topicProblems = new Map<string, string>();
+  readonly #publishTopics = new PublishTopicCheck();
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -109,33 +110,12 @@ class RabbitmqBroker implements Broker {
     // Counted from the call on, so a close() right after still waits for its confirm. Once started,
     // no await hop before the channel write (publishes of one turn then share socket writes).
     if (this.#started && this.#amqp.live) return this.#send(topic, value, options);
-    return this.#track(this.connect().then(() => this.#send(topic, value, options)));
-  }
-
-  /** Publishes that waited for connect() (rare); the others are counted in #unconfirmed. */
-  #track(sent: Promise<void>): Promise<void> {
-    this.#inflight.add(sent);
-    const untrack = () => {
-      this.#inflight.delete(sent);
-    };
-    sent.then(untrack, untrack);
-    return sent;
-  }
-
-  /** Why `topic` cannot be published to, cached per topic (publishes repeat a few topics). */
-  #topicProblem(topic: string): string | undefined {
-    let problem = this.#topicProblems.get(topic);
-    if (problem === undefined) {
-      problem = patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : '');
-      if (this.#topicProblems.size >= 1024) this.#topicProblems.clear();
-      this.#topicProblems.set(topic, problem);
-    }
-    return problem || undefined;
+    return this.#inflight.track(this.connect().then(() => this.#send(topic, value, options)));
   }
 
   /** Not async: one promise per publish (the confirm's), none for the steps before it. */
   #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
-    const problem = this.#topicProblem(topic);
+    const problem = this.#publishTopics.problem(topic);
     if (problem) return Promise.reject(new PublishError('rabbitmq', topic, new InvalidOptionError(problem)));
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
     let content: Buffer;
@@ -283,7 +263,7 @@ class RabbitmqBroker implements Broker {
   async #drain(deadlineMs: number): Promise<void> {
     await this.#started?.catch(() => {});
     const drained = Promise.allSettled([...this.#subs].map((s) => s.close()))
-      .then(() => Promise.allSettled([...this.#inflight]))
+      .then(() => this.#inflight.settled())
       .then(() => this.#unconfirmed.idle());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {

@@ -21,9 +21,11 @@ import {
   InvalidOptionError,
   isPattern,
   jsonCodec,
+  PendingPromises,
   PublishCount,
   PublishError,
   type PublishOptions,
+  PublishTopicCheck,
   patternProblem,
   resolvePolicy,
   type SubscribeOptions,
@@ -79,7 +81,7 @@ class RedisBroker implements Broker {
   readonly #status = new StatusEmitter();
   readonly #subs = new Set<AnySubscription>();
   /** Publishes that waited for connect() (rare); issued commands are counted in #unconfirmed. */
-  readonly #publishes = new Set<Promise<void>>();
+  readonly #publishes = new PendingPromises();
   /** Commands issued and not yet answered (a count, not a set of promises: one less per publish). */
   readonly #unconfirmed = new PublishCount();
   /** Publishes of the subscriptions themselves (dead letters), allowed while close() drains. */
@@ -91,7 +93,7 @@ class RedisBroker implements Broker {
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #attempt = 0;
-  readonly #topicProblems = new Map<string, string>();
+  readonly #publishTopics = new PublishTopicCheck();
 
   constructor(options: ResolvedRedisOptions) {
     this.#o = options;
@@ -165,33 +167,13 @@ class RedisBroker implements Broker {
     // Tracked from the call on, so a close() right after still waits for it. Once connected, the
     // command goes out in this turn (no await hop): the auto-pipeline batches it with its neighbours.
     if (this.#commands) return this.#send(topic, value, options);
-    return this.#track(this.#ready('publish').then(() => this.#send(topic, value, options)));
-  }
-
-  #track(sent: Promise<void>): Promise<void> {
-    this.#publishes.add(sent);
-    const untrack = () => {
-      this.#publishes.delete(sent);
-    };
-    sent.then(untrack, untrack);
-    return sent;
-  }
-
-  /** Why `topic` cannot be published to, cached per topic (publishes repeat a few topics). */
-  #topicProblem(topic: string): string | undefined {
-    let problem = this.#topicProblems.get(topic);
-    if (problem === undefined) {
-      problem = patternProblem(topic) ?? (isPattern(topic) ? 'cannot publish to a wildcard pattern' : '');
-      if (this.#topicProblems.size >= 1024) this.#topicProblems.clear();
-      this.#topicProblems.set(topic, problem);
-    }
-    return problem || undefined;
+    return this.#publishes.track(this.#ready('publish').then(() => this.#send(topic, value, options)));
   }
 
   #send<T>(topic: string, value: T, options: PublishOptions): Promise<void> {
     const commands = this.#commands;
     if (!commands) return Promise.reject(new BrokerClosedError(`redis publish to "${topic}"`));
-    const problem = this.#topicProblem(topic);
+    const problem = this.#publishTopics.problem(topic);
     if (problem) return Promise.reject(new PublishError('redis', topic, new InvalidOptionError(problem)));
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
     let payload: string | Buffer;
@@ -336,7 +318,7 @@ class RedisBroker implements Broker {
 
   async #drain(deadlineMs: number): Promise<void> {
     const drained = Promise.allSettled([...this.#subs].map((s) => s.close()))
-      .then(() => Promise.allSettled([...this.#publishes]))
+      .then(() => this.#publishes.settled())
       .then(() => this.#unconfirmed.idle());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
