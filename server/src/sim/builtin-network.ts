@@ -6,9 +6,13 @@
 import { bearingDegrees, type LonLat } from '@realtimemap/shared';
 import { SIM_ERROR, SimError } from './errors.ts';
 import { HELSINKI_LINES, type LineDefinition } from './helsinki-lines.ts';
+import { EAST_LINES } from './helsinki-lines-east.ts';
 import { OUTER_LINES } from './helsinki-lines-outer.ts';
+import { WEST_LINES } from './helsinki-lines-west.ts';
 import { PLACES as INNER_PLACES } from './helsinki-places.ts';
+import { EAST_PLACES, EAST_VANTAA_PLACES } from './helsinki-places-east.ts';
 import { ESPOO_PLACES, OUTER_PLACES, VANTAA_PLACES } from './helsinki-places-outer.ts';
+import { WEST_ESPOO_PLACES, WEST_PLACES } from './helsinki-places-west.ts';
 import type { Network, NetworkRoute, NetworkStop, RouteDirection } from './network.ts';
 import { buildPolyline } from './polyline.ts';
 
@@ -21,8 +25,8 @@ const RUN_SPEED = { bus: 8.3, tram: 5.9 } as const;
 const STOP_SECONDS = { bus: 26, tram: 32 } as const;
 
 // Inner places first: their stop ids stay what they were before the outer network was added.
-const PLACES = { ...INNER_PLACES, ...OUTER_PLACES };
-const LINES: readonly LineDefinition[] = [...HELSINKI_LINES, ...OUTER_LINES];
+const PLACES = { ...INNER_PLACES, ...OUTER_PLACES, ...EAST_PLACES, ...WEST_PLACES };
+const LINES: readonly LineDefinition[] = [...HELSINKI_LINES, ...OUTER_LINES, ...EAST_LINES, ...WEST_LINES];
 
 const PLACE_INDEX: ReadonlyMap<string, number> = new Map(Object.keys(PLACES).map((k, i) => [k, i]));
 
@@ -34,8 +38,9 @@ function place(key: string): readonly [number, number, string | null] {
 
 /** HSL's stop-number series by municipality: Helsinki 1xxxxxx, Espoo 2xxxxxx, Vantaa 4xxxxxx. */
 function municipalityBase(key: string): number {
-  if (ESPOO_PLACES.has(key)) return 2_000_000;
+  if (ESPOO_PLACES.has(key) || WEST_ESPOO_PLACES.has(key)) return 2_000_000;
   if (VANTAA_PLACES.has(key)) return 4_000_000;
+  if (EAST_VANTAA_PLACES.has(key)) return 4_000_000;
   return 1_000_000;
 }
 
@@ -97,6 +102,6 @@ export function network(): Network {
       buildDirection(def, 2, [...def.via].reverse(), stops),
     ],
   }));
-  // Every HSL tram line but the newest is here; of the ~300 bus lines, a hundred or so.
+  // Every HSL tram line but the newest is here; of the ~300 bus lines, over half.
   return { name: 'helsinki-builtin', stops, routes, completeModes: ['tram'] };
 }

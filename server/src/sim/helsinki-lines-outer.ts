@@ -37,7 +37,7 @@ function internalLine(routeId: string): number {
   return h + 1;
 }
 
-function def(
+export function def(
   routeId: string,
   line: string,
   mode: NetworkMode,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { network } from '../../src/sim/builtin-network.ts';
 import { PLACES } from '../../src/sim/helsinki-places.ts';
+import { EAST_PLACES, EAST_VANTAA_PLACES } from '../../src/sim/helsinki-places-east.ts';
 import { ESPOO_PLACES, OUTER_PLACES, VANTAA_PLACES } from '../../src/sim/helsinki-places-outer.ts';
 import { networkGeoJson } from '../../src/sim/network-geojson.ts';
 import { buildPolyline } from '../../src/sim/polyline.ts';
@@ -45,6 +46,9 @@ describe('sim built-in network', () => {
     expect(stopSeries('Tapiola')).toEqual(new Set(['2']));
     expect(stopSeries('Tikkurilan asema')).toEqual(new Set(['4']));
     expect(stopSeries('Myyrmäki')).toEqual(new Set(['4']));
+    expect(stopSeries('Rekolan asema')).toEqual(new Set(['4']));
+    expect(stopSeries('Jakomäki')).toEqual(new Set(['1']));
+    for (const k of EAST_VANTAA_PLACES) expect(k in EAST_PLACES, k).toBe(true);
     for (const k of [...ESPOO_PLACES, ...VANTAA_PLACES])
       expect(k in OUTER_PLACES || k in PLACES, k).toBe(true);
     const series = new Set(net.routes.map((r) => r.routeId[0]));
