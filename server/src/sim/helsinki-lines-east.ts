@@ -6,7 +6,7 @@
  * stays on its streets. Headways are weekday-peak values of the HSL kind.
  */
 import { HAMEENTIE, type LineDefinition, MAKELANKATU, RT_TO_HAKANIEMI } from './helsinki-lines.ts';
-import type { NetworkMode } from './network.ts';
+import { def } from './helsinki-lines-outer.ts';
 
 /** Mäkelänkatu and Tuusulanväylä from Rautatientori to Kehä I (as line 600). */
 const RT_TO_TUUSULANVAYLA = [...RT_TO_HAKANIEMI, ...MAKELANKATU, 'velodromi', 'kapylanAsema', 'kehaITuusula'];
@@ -20,25 +20,6 @@ const RT_TO_LAHDENVAYLA = [
   'lahdenvaylaViikki',
   'lahdenvaylaMalmi',
 ];
-
-/** The operator's internal line number (payload `line`): stable per route id, not meant to mean anything. */
-function internalLine(routeId: string): number {
-  let h = 11;
-  for (const c of routeId) h = (h * 31 + c.charCodeAt(0)) % 1499;
-  return h + 1;
-}
-
-function def(
-  routeId: string,
-  line: string,
-  mode: NetworkMode,
-  headway: number,
-  operators: readonly string[],
-  headsigns: readonly [string, string],
-  via: readonly string[],
-): LineDefinition {
-  return { routeId, line, mode, lineNumber: internalLine(routeId), operators, headway, headsigns, via };
-}
 
 const HELB = ['0012'];
 const PKL = ['0018'];
