@@ -5,7 +5,7 @@
  */
 import { bearingDegrees, type LonLat } from '@realtimemap/shared';
 import { SIM_ERROR, SimError } from './errors.ts';
-import { HELSINKI_LINES, type LineDefinition } from './helsinki-lines.ts';
+import { HELSINKI_LINES } from './helsinki-lines.ts';
 import { EAST_LINES } from './helsinki-lines-east.ts';
 import { OUTER_LINES } from './helsinki-lines-outer.ts';
 import { WEST_LINES } from './helsinki-lines-west.ts';
@@ -13,6 +13,7 @@ import { PLACES as INNER_PLACES } from './helsinki-places.ts';
 import { EAST_PLACES, EAST_VANTAA_PLACES } from './helsinki-places-east.ts';
 import { ESPOO_PLACES, OUTER_PLACES, VANTAA_PLACES } from './helsinki-places-outer.ts';
 import { WEST_ESPOO_PLACES, WEST_PLACES } from './helsinki-places-west.ts';
+import type { LineDefinition } from './line-definition.ts';
 import type { Network, NetworkRoute, NetworkStop, RouteDirection } from './network.ts';
 import { buildPolyline } from './polyline.ts';
 
@@ -39,8 +40,7 @@ function place(key: string): readonly [number, number, string | null] {
 /** HSL's stop-number series by municipality: Helsinki 1xxxxxx, Espoo 2xxxxxx, Vantaa 4xxxxxx. */
 function municipalityBase(key: string): number {
   if (ESPOO_PLACES.has(key) || WEST_ESPOO_PLACES.has(key)) return 2_000_000;
-  if (VANTAA_PLACES.has(key)) return 4_000_000;
-  if (EAST_VANTAA_PLACES.has(key)) return 4_000_000;
+  if (VANTAA_PLACES.has(key) || EAST_VANTAA_PLACES.has(key)) return 4_000_000;
   return 1_000_000;
 }
 

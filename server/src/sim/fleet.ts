@@ -4,7 +4,14 @@
  * through the feed's quirks. Pure computation: no timers, no sockets (the simulator drives it).
  */
 import { hfpGeohashLevel } from '@realtimemap/shared';
-import { formatPayload, formatTopic, type JourneyFields, type MessageFields } from './hfp-format.ts';
+import {
+  formatPayload,
+  formatTopic,
+  isBlockSignInOut,
+  isSignInOut,
+  type JourneyFields,
+  type MessageFields,
+} from './hfp-format.ts';
 import { helsinkiTime } from './local-time.ts';
 import type { Network } from './network.ts';
 import { DEFAULT_QUIRKS, type QuirkRates } from './quirks.ts';
@@ -13,6 +20,7 @@ import {
   buildRunPath,
   type Journey,
   type RunPath,
+  runMs,
   SimVehicle,
   type UpcomingJourney,
   type VehicleMessage,
@@ -178,7 +186,7 @@ export function createFleet(options: FleetOptions): Fleet {
   const demand = network.routes.map((r) => {
     const roundTrip = runs
       .filter((run) => run.route === r)
-      .reduce((sum, run) => sum + (run.dir.runSeconds ?? run.line.length / 6) + TERMINUS_SECONDS, 0);
+      .reduce((sum, run) => sum + runMs(run) / 1000 + TERMINUS_SECONDS, 0);
     return (r.weight ?? 1) * Math.max(60, roundTrip);
   });
   const counts = shareFleet(network, demand, Math.max(0, Math.floor(options.vehicles)));
@@ -395,12 +403,11 @@ export function createFleet(options: FleetOptions): Fleet {
         acc: v.acc,
         // A sign-in (VJA) or an announced journey knows no schedule position yet: dl and odo are null.
         dl: j && vm.event !== 'VJA' && !vm.upcoming ? v.dl(vm.time) : null,
-        odo:
-          vm.event === 'BOUT' || vm.event === 'BA' || vm.event === 'DA' || vm.event === 'DOUT'
-            ? Math.round(v.blockOdo)
-            : v.odo === null || vm.upcoming
-              ? null
-              : Math.round(v.odo),
+        odo: isSignInOut(vm.event)
+          ? Math.round(v.blockOdo)
+          : v.odo === null || vm.upcoming
+            ? null
+            : Math.round(v.odo),
         doorsOpen: v.doorsOpen,
         loc: noFix ? 'N/A' : qrng.chance(0.01) ? 'ODO' : 'GPS',
         stop: vm.stop,
@@ -410,7 +417,7 @@ export function createFleet(options: FleetOptions): Fleet {
         scheduled: vm.scheduled,
         block: vm.block,
         tlp: vm.tlp,
-        oday: vm.event === 'BOUT' || vm.event === 'BA' ? time.day(vm.time) : undefined,
+        oday: isBlockSignInOut(vm.event) ? time.day(vm.time) : undefined,
       };
       byEvent[vm.event] = (byEvent[vm.event] ?? 0) + 1;
       let m: SimMessage = {

@@ -5,27 +5,12 @@
  * files. Lines into the centre reuse the inner city's corridors, so what crosses the OSM-checked centre
  * stays on its streets. Headways are weekday-peak values of the HSL kind.
  */
-import { HAMEENTIE, type LineDefinition, MAKELANKATU, RT_TO_HAKANIEMI } from './helsinki-lines.ts';
-import { def } from './helsinki-lines-outer.ts';
+import { RT_TO_KEHA_I, RT_TO_TUUSULANVAYLA } from './helsinki-lines.ts';
+import { def, type LineDefinition } from './line-definition.ts';
+import { HELB, NOBINA, PKL, TAMMELUND, TRANSDEV_VANTAA } from './operators.ts';
 
-/** Mäkelänkatu and Tuusulanväylä from Rautatientori to Kehä I (as line 600). */
-const RT_TO_TUUSULANVAYLA = [...RT_TO_HAKANIEMI, ...MAKELANKATU, 'velodromi', 'kapylanAsema', 'kehaITuusula'];
 /** Hämeentie, Koskelantie and Lahdenväylä from Rautatientori past Malmi airfield (as line 736). */
-const RT_TO_LAHDENVAYLA = [
-  ...RT_TO_HAKANIEMI,
-  ...HAMEENTIE,
-  'kaironkatu',
-  'koskela',
-  'kehaILahti',
-  'lahdenvaylaViikki',
-  'lahdenvaylaMalmi',
-];
-
-const HELB = ['0012'];
-const PKL = ['0018'];
-const NOBINA = ['0022'];
-const TRANSDEV_VANTAA = ['0045'];
-const TAMMELUND = ['0017'];
+const RT_TO_LAHDENVAYLA = [...RT_TO_KEHA_I, 'lahdenvaylaViikki', 'lahdenvaylaMalmi'];
 
 export const EAST_LINES: readonly LineDefinition[] = [
   // Helsinki: north and east

@@ -5,56 +5,16 @@
  * the OSM-checked centre stays on its streets. Headways are weekday-peak values of the HSL kind.
  */
 import {
-  HAMEENTIE,
-  type LineDefinition,
+  ELIEL_NORTH,
   MAKELANKATU,
-  MANN_TOOLO,
   RT_TO_HAKANIEMI,
-  TRAM,
+  RT_TO_KEHA_I,
+  RT_TO_TUUSULANVAYLA,
 } from './helsinki-lines.ts';
-import type { NetworkMode } from './network.ts';
+import { def, type LineDefinition } from './line-definition.ts';
+import { HELB, NOBINA, PKL, TAMMELUND, TRAM, TRANSDEV, TRANSDEV_VANTAA } from './operators.ts';
 
-/** Mannerheimintie north from Elielinaukio to Ruskeasuo (lines 40-45, 200). */
-const ELIEL_NORTH = [
-  'elielinaukio',
-  'elielS',
-  'postikatuW',
-  'postitalo',
-  'eduskunta',
-  'kansallismuseo',
-  ...MANN_TOOLO,
-  'meilahdentie',
-  'ruskeasuo',
-];
-/** Hämeentie and Koskelantie to the Lahdenväylä junction at Kehä I. */
-const RT_TO_KEHA_I = [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'kehaILahti'];
 const LAAJASALO_BRIDGE = ['herttoniemi', 'herttoniemenranta', 'laajasalonSilta'];
-
-/** The operator's internal line number (payload `line`): stable per route id, not meant to mean anything. */
-function internalLine(routeId: string): number {
-  let h = 7;
-  for (const c of routeId) h = (h * 31 + c.charCodeAt(0)) % 1499;
-  return h + 1;
-}
-
-export function def(
-  routeId: string,
-  line: string,
-  mode: NetworkMode,
-  headway: number,
-  operators: readonly string[],
-  headsigns: readonly [string, string],
-  via: readonly string[],
-): LineDefinition {
-  return { routeId, line, mode, lineNumber: internalLine(routeId), operators, headway, headsigns, via };
-}
-
-const HELB = ['0012'];
-const PKL = ['0018'];
-const NOBINA = ['0022'];
-const TRANSDEV = ['0055'];
-const TRANSDEV_VANTAA = ['0045'];
-const TAMMELUND = ['0017'];
 
 export const OUTER_LINES: readonly LineDefinition[] = [
   // Raide-Jokeri: the orbital light rail.
@@ -286,7 +246,7 @@ export const OUTER_LINES: readonly LineDefinition[] = [
     15,
     PKL,
     ['Tuomarinkylä', 'Rautatientori'],
-    [...RT_TO_HAKANIEMI, ...MAKELANKATU, 'velodromi', 'kapylanAsema', 'kehaITuusula', 'tuomarinkyla'],
+    [...RT_TO_TUUSULANVAYLA, 'tuomarinkyla'],
   ),
   def(
     '1081',
@@ -527,17 +487,7 @@ export const OUTER_LINES: readonly LineDefinition[] = [
     10,
     PKL,
     ['Lentoasema', 'Rautatientori'],
-    [
-      ...RT_TO_HAKANIEMI,
-      ...MAKELANKATU,
-      'velodromi',
-      'kapylanAsema',
-      'kehaITuusula',
-      'tuomarinkyla',
-      'tammisto',
-      'aviapolis',
-      'lentoasema',
-    ],
+    [...RT_TO_TUUSULANVAYLA, 'tuomarinkyla', 'tammisto', 'aviapolis', 'lentoasema'],
   ),
   def(
     '4615',

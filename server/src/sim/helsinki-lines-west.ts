@@ -4,13 +4,8 @@
  * terminals and an approximation of their routes over ./helsinki-places-west.ts and the outer and inner
  * places; none enters the OSM-checked centre. Headways are weekday-peak values of the HSL kind.
  */
-
-import type { LineDefinition } from './helsinki-lines.ts';
-import { def } from './helsinki-lines-outer.ts';
-
-const NOBINA = ['0022'];
-const TRANSDEV = ['0055'];
-const TAMMELUND = ['0017'];
+import { def, type LineDefinition } from './line-definition.ts';
+import { NOBINA, TAMMELUND, TRANSDEV } from './operators.ts';
 
 export const WEST_LINES: readonly LineDefinition[] = [
   def(

@@ -3,21 +3,9 @@
  * places (./helsinki-places.ts) approximating each route along the real streets. Direction 1 runs in
  * `via` order towards `headsigns[0]`; direction 2 runs back towards `headsigns[1]`.
  */
-import type { NetworkMode } from './network.ts';
+import type { LineDefinition } from './line-definition.ts';
+import { HELB, NOBINA, PKL, SAVONLINJA, TAMMELUND, TRAM } from './operators.ts';
 
-export interface LineDefinition {
-  readonly routeId: string;
-  readonly line: string;
-  readonly mode: NetworkMode;
-  readonly lineNumber: number;
-  readonly operators: readonly string[];
-  /** Weekday peak headway, minutes (HSL: trunk lines 5-6, trams 5-10, other buses 10-30). */
-  readonly headway: number;
-  readonly headsigns: readonly [toLast: string, toFirst: string];
-  readonly via: readonly string[];
-}
-
-export const TRAM = ['0040'];
 const MANN_NORTH = ['ylioppilastalo', 'lasipalatsi', 'kaivoW', 'postitalo', 'eduskunta', 'kansallismuseo'];
 export const MANN_TOOLO = ['hesperia', 'ooppera', 'toolonhalli', 'toolontulli'];
 const KAISA_TO_HAKANIEMI = [
@@ -46,6 +34,28 @@ export const MAKELANKATU = [
   'sturenkatu',
   'rautalammintie',
   'kumpula',
+];
+/** Mannerheimintie north from Elielinaukio to Ruskeasuo (lines 40-45, 200). */
+export const ELIEL_NORTH = [
+  'elielinaukio',
+  'elielS',
+  'postikatuW',
+  'postitalo',
+  'eduskunta',
+  'kansallismuseo',
+  ...MANN_TOOLO,
+  'meilahdentie',
+  'ruskeasuo',
+];
+/** Hämeentie and Koskelantie to the Lahdenväylä junction at Kehä I. */
+export const RT_TO_KEHA_I = [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'kehaILahti'];
+/** Mäkelänkatu and Tuusulanväylä from Rautatientori to Kehä I (as line 600). */
+export const RT_TO_TUUSULANVAYLA = [
+  ...RT_TO_HAKANIEMI,
+  ...MAKELANKATU,
+  'velodromi',
+  'kapylanAsema',
+  'kehaITuusula',
 ];
 const KALLIO_PASILA = ['kallionVirastotalo', 'kallionKirjasto', 'alppila', 'itaPasila', 'pasila'];
 const ALEK_EAST = [
@@ -314,7 +324,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '18',
     mode: 'bus',
     lineNumber: 118,
-    operators: ['0022'],
+    operators: NOBINA,
     headway: 10,
     headsigns: ['Munkkivuori', 'Eira'],
     via: [
@@ -334,7 +344,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '20',
     mode: 'bus',
     lineNumber: 120,
-    operators: ['0022'],
+    operators: NOBINA,
     headway: 10,
     headsigns: ['Munkkivuori', 'Erottaja'],
     via: [
@@ -353,7 +363,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '23',
     mode: 'bus',
     lineNumber: 123,
-    operators: ['0012'],
+    operators: HELB,
     headway: 15,
     headsigns: ['Ruskeasuo', 'Rautatientori'],
     via: [
@@ -374,7 +384,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '24',
     mode: 'bus',
     lineNumber: 124,
-    operators: ['0012'],
+    operators: HELB,
     headway: 15,
     headsigns: ['Seurasaari', 'Erottaja'],
     via: [
@@ -395,7 +405,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '39',
     mode: 'bus',
     lineNumber: 139,
-    operators: ['0022'],
+    operators: NOBINA,
     headway: 10,
     headsigns: ['Malminkartano', 'Kamppi'],
     via: [
@@ -414,29 +424,17 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '40',
     mode: 'bus',
     lineNumber: 140,
-    operators: ['0022'],
+    operators: NOBINA,
     headway: 10,
     headsigns: ['Pohjois-Haaga', 'Elielinaukio'],
-    via: [
-      'elielinaukio',
-      'elielS',
-      'postikatuW',
-      'postitalo',
-      'eduskunta',
-      'kansallismuseo',
-      ...MANN_TOOLO,
-      'meilahdentie',
-      'ruskeasuo',
-      'huopalahti',
-      'pohjoisHaaga',
-    ],
+    via: [...ELIEL_NORTH, 'huopalahti', 'pohjoisHaaga'],
   },
   {
     routeId: '1055',
     line: '55',
     mode: 'bus',
     lineNumber: 155,
-    operators: ['0018'],
+    operators: PKL,
     headway: 10,
     headsigns: ['Koskela', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela'],
@@ -446,7 +444,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '64',
     mode: 'bus',
     lineNumber: 80,
-    operators: ['0018'],
+    operators: PKL,
     headway: 10,
     headsigns: ['Itä-Pakila', 'Rautatientori'],
     via: [
@@ -464,7 +462,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '65',
     mode: 'bus',
     lineNumber: 850,
-    operators: ['0018'],
+    operators: PKL,
     headway: 10,
     headsigns: ['Veräjälaakso', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...MAKELANKATU, 'velodromi', 'pohjolankatu', 'oulunkyla', 'verajalaakso'],
@@ -474,7 +472,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '66',
     mode: 'bus',
     lineNumber: 166,
-    operators: ['0018'],
+    operators: PKL,
     headway: 15,
     headsigns: ['Paloheinä', 'Rautatientori'],
     via: [
@@ -492,7 +490,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '71',
     mode: 'bus',
     lineNumber: 171,
-    operators: ['0012'],
+    operators: HELB,
     headway: 10,
     headsigns: ['Malmin asema', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'viikki', 'malmi'],
@@ -502,7 +500,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '78',
     mode: 'bus',
     lineNumber: 178,
-    operators: ['0012'],
+    operators: HELB,
     headway: 15,
     headsigns: ['Tapanila', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'pukinmaki', 'tapanila'],
@@ -512,7 +510,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '16',
     mode: 'bus',
     lineNumber: 116,
-    operators: ['0030'],
+    operators: SAVONLINJA,
     headway: 20,
     headsigns: ['Kalasatama', 'Rautatientori'],
     via: [...RT_TO_HAKANIEMI, 'haapaniemi', 'sornaistenTori', 'sornainen', 'kalasatama'],
@@ -522,7 +520,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '500',
     mode: 'bus',
     lineNumber: 500,
-    operators: ['0022', '0012'],
+    operators: [...NOBINA, ...HELB],
     headway: 5,
     headsigns: ['Itäkeskus', 'Munkkivuori'],
     via: [
@@ -545,7 +543,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '510',
     mode: 'bus',
     lineNumber: 510,
-    operators: ['0022'],
+    operators: NOBINA,
     headway: 6,
     headsigns: ['Martinlaakso', 'Herttoniemi'],
     via: [
@@ -564,7 +562,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     line: '560',
     mode: 'bus',
     lineNumber: 560,
-    operators: ['0017'],
+    operators: TAMMELUND,
     headway: 8,
     headsigns: ['Myyrmäki', 'Rastila'],
     via: ['rastila', 'itakeskus', 'viikki', 'malmi', 'pukinmaki', 'paloheina', 'kannelmaki', 'myyrmaki'],

@@ -156,9 +156,18 @@ function journeyParts(v: VehicleFields, j: JourneyFields): { head: string; mid: 
   return p;
 }
 
+/** A driver's sign-in or sign-out (DA, DOUT) or a block's (BA, BOUT): a body of its own, the block's odometer. */
+export function isSignInOut(event: SimEvent): boolean {
+  return event === 'DA' || event === 'DOUT' || isBlockSignInOut(event);
+}
+
+/** BA / BOUT: the driver takes or leaves a block (these carry `oday` and `block`). */
+export function isBlockSignInOut(event: SimEvent): boolean {
+  return event === 'BA' || event === 'BOUT';
+}
+
 export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: MessageFields): string {
-  if (m.event === 'DA' || m.event === 'DOUT' || m.event === 'BA' || m.event === 'BOUT')
-    return formatSignInOut(v, m);
+  if (isSignInOut(m.event)) return formatSignInOut(v, m);
   const tst = new Date(m.time).toISOString();
   const tsi = Math.floor(m.time / 1000);
   const p = j
@@ -197,7 +206,7 @@ export function formatPayload(v: VehicleFields, j: JourneyFields | null, m: Mess
  * assumption: no DA, DOUT or BA capture to check against).
  */
 function formatSignInOut(v: VehicleFields, m: MessageFields): string {
-  const block = m.event === 'BA' || m.event === 'BOUT';
+  const block = isBlockSignInOut(m.event);
   return (
     `{"${m.event}":{"oper":${v.oper},"veh":${v.veh},"tst":"${new Date(m.time).toISOString()}","tsi":${Math.floor(m.time / 1000)},` +
     `"spd":${m.speed.toFixed(2)},"hdg":${Math.round(m.heading) % 360},"lat":${num(m.lat, 6)},"long":${num(m.lon, 6)},` +

@@ -54,6 +54,11 @@ export function buildRunPath(
   return { route, dir, line, stopDistances };
 }
 
+/** A run's scheduled time, ms: the network's timetable, else driving it at 6 m/s. */
+export function runMs(run: RunPath): number {
+  return (run.dir.runSeconds ?? run.line.length / 6) * 1000;
+}
+
 export interface Journey {
   readonly start: number; // scheduled departure from the first stop, ms
   readonly startLabel: string;
@@ -77,13 +82,9 @@ export interface VehicleMessage {
 /** How long before signing in to its next journey a vehicle announces it (topic temporal `upcoming`). */
 const UPCOMING_LEAD_MS = 20_000;
 
-export interface UpcomingJourney {
+/** The next journey as announced: its run and the journey fields it will sign in with. */
+export interface UpcomingJourney extends Journey {
   readonly run: RunPath;
-  /** Scheduled start, ms. */
-  readonly start: number;
-  readonly startLabel: string;
-  readonly oday: string;
-  readonly jrn: number;
 }
 
 /** A priority request waiting for its answer (TLA), which comes a second or two later. */
@@ -165,9 +166,9 @@ export class SimVehicle {
     this.distance = Math.max(0, Math.min(distance, length));
     this.nextStop = stops.findIndex((d) => d > this.distance);
     if (this.nextStop < 1) this.nextStop = stops.length - 1;
-    const runMs = (this.run.dir.runSeconds ?? length / 6) * 1000;
-    const start = now - (this.distance / length) * runMs + this.rng.normal() * 60_000;
-    this.journey = this.newJourney(Math.floor(start / 60_000) * 60_000, runMs);
+    const scheduled = runMs(this.run);
+    const start = now - (this.distance / length) * scheduled + this.rng.normal() * 60_000;
+    this.journey = this.newJourney(Math.floor(start / 60_000) * 60_000, scheduled);
     this.speed = this.cruise * this.rng.range(0.5, 1);
     this.odo = Math.round(this.distance);
     this.serveNext = this.decideServe();
@@ -176,13 +177,13 @@ export class SimVehicle {
     this.updatePosition();
   }
 
-  private newJourney(start: number, runMs: number): Journey {
+  private newJourney(start: number, scheduledMs: number): Journey {
     return {
       start,
       startLabel: this.time.hhmm(start),
       oday: this.time.day(start),
       jrn: this.rng.int(1, 2000),
-      runMs,
+      runMs: scheduledMs,
     };
   }
 
@@ -446,20 +447,14 @@ export class SimVehicle {
     // The block is over: the driver signs out of it and of the vehicle, which goes quiet at the depot.
     if (this.blockEndAt > 0 && t >= this.blockEndAt) {
       this.blockEndAt = 0;
-      emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
-      emit({ event: 'DOUT', time: t + 700, stop: null });
-      this.phase = 'off';
-      this.lastStop = null;
+      this.signOff(t, emit);
       this.upcoming = null;
       this.until = t + this.rng.int(20, 60) * 60_000;
       return;
     }
     // End of the day: after the last journey the driver signs out of the block (BOUT), the unit goes quiet.
     if (t >= this.until && !this.upcoming && this.serviceClosed(t)) {
-      emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
-      emit({ event: 'DOUT', time: t + 700, stop: null });
-      this.phase = 'off';
-      this.lastStop = null;
+      this.signOff(t, emit);
       this.until = t + 60_000;
       return;
     }
@@ -471,8 +466,8 @@ export class SimVehicle {
       return;
     }
     // Sign in to the next journey: the same route back the other way.
-    const plan = this.upcoming ?? this.planNext();
-    const { run: next, start } = plan;
+    // The journey announced as `upcoming`: same start, day and journey number.
+    const { run: next, ...journey } = this.upcoming ?? this.planNext();
     this.upcoming = null;
     this.run = next;
     this.distance = 0;
@@ -482,19 +477,25 @@ export class SimVehicle {
     this.departing = -1;
     this.lastStop = this.stopId(0);
     this.lastRoute = next.route.routeId;
-    // The journey announced as `upcoming`: same start, day and journey number.
-    const runMs = (next.dir.runSeconds ?? next.line.length / 6) * 1000;
-    this.journey = { start, startLabel: plan.startLabel, oday: plan.oday, jrn: plan.jrn, runMs };
+    this.journey = journey;
     this.odo = null;
     this.phase = 'layover';
     this.doorsAt = t + this.rng.int(5, 40) * 1000;
-    this.until = start + Math.max(0, this.rng.normal() * 20_000);
-    this.nextWait = start + 60_000;
+    this.until = journey.start + Math.max(0, this.rng.normal() * 20_000);
+    this.nextWait = journey.start + 60_000;
     this.signalAt = this.rng.range(100, 400);
     this.tla = null;
     this.cruise = this.fields.mode === 'tram' ? this.rng.range(5.5, 8) : this.rng.range(8, 12);
     this.updatePosition();
     emit({ event: 'VJA', time: t + 300, stop: this.lastStop, block: this.block });
+  }
+
+  /** The driver signs out of the block (BOUT) and of the vehicle (DOUT); the vehicle goes quiet. */
+  private signOff(t: number, emit: (m: VehicleMessage) => void): void {
+    emit({ event: 'BOUT', time: t + 300, stop: null, block: this.block });
+    emit({ event: 'DOUT', time: t + 700, stop: null });
+    this.phase = 'off';
+    this.lastStop = null;
   }
 
   /** Between the end of the service day and the first morning journeys (local time)? */
@@ -511,13 +512,7 @@ export class SimVehicle {
   private planNext(): UpcomingJourney {
     const run = this.runs.find((r) => r.route === this.run.route && r.dir !== this.run.dir) ?? this.run;
     const start = Math.ceil((this.until + this.rng.int(150, 420) * 1000) / 60_000) * 60_000;
-    return {
-      run,
-      start,
-      startLabel: this.time.hhmm(start),
-      oday: this.time.day(start),
-      jrn: this.rng.int(1, 2000),
-    };
+    return { run, ...this.newJourney(start, runMs(run)) };
   }
 
   private layover(t: number, emit: (m: VehicleMessage) => void): void {

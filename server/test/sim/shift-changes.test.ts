@@ -4,30 +4,15 @@
  * (`"lat":null,"long":null`, topic geohash `0////`). The sign-in events' payloads are checked against
  * the captured BOUT and HSL's HFP documentation (which fields DA / DOUT / BA lack); no capture has them.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseCaptureLine, parseHfp } from '@realtimemap/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { network } from '../../src/sim/builtin-network.ts';
 import { createFleet, type SimMessage } from '../../src/sim/fleet.ts';
-import { NO_QUIRKS, type QuirkRates, quirkRates } from '../../src/sim/quirks.ts';
+import { NO_QUIRKS, quirkRates } from '../../src/sim/quirks.ts';
+import { body, event, SAMPLES, samplesPresent, simulate } from './simulate.ts';
 
-const SAMPLES = fileURLToPath(new URL('../../../../shared/hfp-samples', import.meta.url));
-const present = existsSync(SAMPLES);
 const START = Date.parse('2026-11-27T08:00:00Z');
-
-async function simulate(vehicles: number, minutes: number, quirks: QuirkRates): Promise<SimMessage[]> {
-  const fleet = createFleet({ network: network(), vehicles, seed: 5, start: START, quirks });
-  const out: SimMessage[] = [];
-  for (let t = 60_000; t <= minutes * 60_000; t += 60_000) {
-    fleet.advance(START + t, (m) => out.push(m));
-    await new Promise((r) => setImmediate(r));
-  }
-  return out;
-}
-
-const body = (m: { payload: string }) => Object.values(JSON.parse(m.payload))[0] as Record<string, unknown>;
-const event = (m: { topic: string }) => m.topic.split('/')[5]!;
 const tst = (m: SimMessage) => Date.parse(body(m).tst as string);
 
 /** The captured BOUT's fields; DA / DOUT lack `oday` (HSL's docs) and, like every non-block event, `block`. */
@@ -73,7 +58,7 @@ describe('sim shift changes', () => {
     }
     for (const e of ['da', 'dout', 'ba', 'bout']) expect(kinds.get(e)?.length ?? 0, e).toBeGreaterThan(0);
     let realTypes: Map<string, string> | null = null;
-    if (present) {
+    if (samplesPresent) {
       const real = readdirSync(SAMPLES)
         .filter((n) => n.endsWith('.hfp'))
         .flatMap((f) => readFileSync(`${SAMPLES}/${f}`, 'utf8').split('\n'))
@@ -158,6 +143,7 @@ describe('sim lost GPS fixes', () => {
       30,
       10,
       quirkRates({ noFixPerVehicleHour: 40, missingPosition: 0, duplicate: 0 }),
+      { seed: 5, start: START },
     );
     const none = out.filter((m) => m.payload.includes('"lat":null'));
     expect(none.length).toBeGreaterThan(20);

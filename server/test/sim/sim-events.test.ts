@@ -3,35 +3,16 @@
  * noise and bad fixes. TLR/TLA are checked against HSL's HFP documentation (the captures have none);
  * the rest against the real captures in ../shared/hfp-samples when present.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { distanceMeters, parseCaptureLine, parseHfp } from '@realtimemap/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { network } from '../../src/sim/builtin-network.ts';
-import { createFleet, type SimMessage } from '../../src/sim/fleet.ts';
-import { NO_QUIRKS, type QuirkRates, quirkRates } from '../../src/sim/quirks.ts';
+import type { SimMessage } from '../../src/sim/fleet.ts';
+import { NO_QUIRKS, quirkRates } from '../../src/sim/quirks.ts';
+import { body, event, SAMPLES, samplesPresent, simulate } from './simulate.ts';
 
-const SAMPLES = fileURLToPath(new URL('../../../../shared/hfp-samples', import.meta.url));
-const present = existsSync(SAMPLES);
 const START = Date.parse('2026-11-27T07:00:00Z');
+const SEED = 21;
 
-async function simulate(
-  vehicles: number,
-  minutes: number,
-  quirks: QuirkRates,
-  start = START,
-): Promise<SimMessage[]> {
-  const fleet = createFleet({ network: network(), vehicles, seed: 21, start, quirks });
-  const out: SimMessage[] = [];
-  for (let t = 60_000; t <= minutes * 60_000; t += 60_000) {
-    fleet.advance(start + t, (m) => out.push(m));
-    await new Promise((r) => setImmediate(r));
-  }
-  return out;
-}
-
-const body = (m: { payload: string }) => Object.values(JSON.parse(m.payload))[0] as Record<string, unknown>;
-const event = (m: { topic: string }) => m.topic.split('/')[5]!;
 const vehicle = (m: { topic: string }) => m.topic.split('/').slice(7, 9).join('/');
 
 /** The journey VP fields in feed order, then what each priority event adds (HSL's HFP 2.0 docs). */
@@ -43,7 +24,7 @@ const TLA_KEYS = `${VP_KEYS},tlp-requestid,tlp-decision`;
 describe('sim feed events', () => {
   let out: SimMessage[] = [];
   beforeAll(async () => {
-    out = await simulate(60, 20, quirkRates({}));
+    out = await simulate(60, 20, quirkRates({}), { seed: SEED, start: START });
   });
 
   it('sim: traffic-light priority: TLR requests answered by a TLA with the same request id and junction', () => {
@@ -128,7 +109,7 @@ describe('sim feed events', () => {
     expect(median).toBeLessThan(1); // but no wandering either
     expect(badFixes).toBeGreaterThan(0);
     // Without quirks, a standing vehicle reports exactly the same place.
-    const clean = await simulate(20, 4, NO_QUIRKS);
+    const clean = await simulate(20, 4, NO_QUIRKS, { seed: SEED, start: START });
     const still = new Map<string, string>();
     let moved = 0;
     for (const m of clean) {
@@ -142,7 +123,7 @@ describe('sim feed events', () => {
     expect(moved).toBe(0);
   });
 
-  it.skipIf(!present)('sim: upcoming VPs have the captures fields and null types', () => {
+  it.skipIf(!samplesPresent)('sim: upcoming VPs have the captures fields and null types', () => {
     const real = readdirSync(SAMPLES)
       .filter((n) => n.endsWith('.hfp'))
       .flatMap((f) => readFileSync(`${SAMPLES}/${f}`, 'utf8').split('\n'))
@@ -160,7 +141,7 @@ describe('sim feed events', () => {
   it('sim: at the end of the service day vehicles sign out of their block (BOUT), go quiet, and come back in the morning', async () => {
     // 01:15 Helsinki time (UTC+2 in November) to 05:30: the night.
     const night = Date.parse('2026-11-27T23:15:00Z');
-    const msgs = await simulate(12, 255, NO_QUIRKS, night);
+    const msgs = await simulate(12, 255, NO_QUIRKS, { seed: SEED, start: night });
     const bouts = msgs.filter((m) => event(m) === 'bout');
     const tst = (m: SimMessage) => Date.parse(/"tst":"([^"]+)"/.exec(m.payload)![1]!);
     expect(new Set(bouts.map(vehicle)).size).toBe(12);
@@ -190,14 +171,14 @@ describe('sim feed events', () => {
     }
   });
 
-  it.skipIf(!present)('sim: BOUT has the captures field order and types', async () => {
+  it.skipIf(!samplesPresent)('sim: BOUT has the captures field order and types', async () => {
     const real = readdirSync(SAMPLES)
       .filter((n) => n.endsWith('.hfp'))
       .flatMap((f) => readFileSync(`${SAMPLES}/${f}`, 'utf8').split('\n'))
       .map((l) => parseCaptureLine(l))
       .filter((l) => l?.topic.includes('/bout/'));
     expect(real.length).toBeGreaterThan(0);
-    const msgs = await simulate(6, 60, NO_QUIRKS, Date.parse('2026-11-27T23:15:00Z'));
+    const msgs = await simulate(6, 60, NO_QUIRKS, { seed: SEED, start: Date.parse('2026-11-27T23:15:00Z') });
     const sim = msgs.filter((m) => event(m) === 'bout');
     expect(sim.length).toBeGreaterThan(0);
     const orders = new Set(real.map((l) => Object.keys(body(l!)).join(',')));

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import type { SyntheticCity } from './synthetic-city.ts';
 
 /** One server message as the WebSocket frame the app expects. */
-export function frame(m: ServerMessage): string | Buffer {
+function frame(m: ServerMessage): string | Buffer {
   const f = encodeServerMessage(m);
   return typeof f === 'string' ? f : Buffer.from(f instanceof ArrayBuffer ? new Uint8Array(f) : f);
 }

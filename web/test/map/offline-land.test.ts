@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type PolygonRings, pointInPolygon } from '@realtimemap/shared';
 import { describe, expect, it } from 'vitest';
 import { offlineColors, offlineStyle, WATER_FADE_ZOOMS } from '../../src/map/offline-style.ts';
 
@@ -10,8 +11,7 @@ if (!haveLand && process.env.CI === 'true') {
   throw new Error(`offline land: ${LAND_FILE} missing; the web build (scripts/cut-land.mjs) makes it`);
 }
 
-type Ring = readonly (readonly [number, number])[];
-type Polygon = readonly Ring[];
+type Polygon = PolygonRings;
 
 function loadPolygons(): Polygon[] {
   const fc = JSON.parse(readFileSync(LAND_FILE, 'utf8')) as {
@@ -25,22 +25,8 @@ function loadPolygons(): Polygon[] {
   return out;
 }
 
-/** Even–odd ray casting; [lon, lat]. */
-function inRing(ring: Ring, x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] ?? [0, 0];
-    const [xj, yj] = ring[j] ?? [0, 0];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 function onLand(polygons: readonly Polygon[], lat: number, lon: number): boolean {
-  return polygons.some(
-    ([outer, ...holes]) =>
-      outer !== undefined && inRing(outer, lon, lat) && !holes.some((h) => inRing(h, lon, lat)),
-  );
+  return polygons.some((rings) => pointInPolygon([lon, lat], rings));
 }
 
 // [lat, lon]. The land points lie in built-up streets; the sea points are open water on a map reading
