@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import Aedes from 'aedes';
-import { coalesceWrites } from './coalesce-writes.ts';
+import { coalesceWrites } from '../transport/net/coalesce-writes.ts';
 import { SIM_ERROR, SimError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
