@@ -25,6 +25,8 @@ export class CoreSubscription<T> implements Subscription {
   readonly #scheduler: KeyedScheduler;
   /** Aborted on close: pending retry waits end (the message is dropped and logged). */
   readonly #abort = new AbortController();
+  /** Read once: AbortController's `signal` getter showed in the per-message profile. */
+  readonly #signal = this.#abort.signal;
   #sub: NatsSubscription | undefined;
   #closing = false;
   #closeDone: Promise<void> | undefined;
@@ -37,7 +39,7 @@ export class CoreSubscription<T> implements Subscription {
     this.group = ctx.group;
     this.#scheduler = new KeyedScheduler({ maxInFlight: ctx.maxInFlight, orderedByKey: ctx.orderedByKey });
     // One listener per message waiting to retry.
-    setMaxListeners(0, this.#abort.signal);
+    setMaxListeners(0, this.#signal);
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -113,7 +115,7 @@ export class CoreSubscription<T> implements Subscription {
       handler: ctx.handler,
       message: inbound.message,
       policy: ctx.policy,
-      signal: this.#abort.signal,
+      signal: this.#signal,
     });
     if (!(outcome instanceof Promise)) return this.#settle(m, inbound.source, outcome);
     return outcome.then((o) => this.#settle(m, inbound.source, o));

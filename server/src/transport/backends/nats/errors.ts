@@ -23,11 +23,22 @@ export class NatsSubscribeError extends TransportError {
   }
 }
 
+/**
+ * A JetStream publish found no stream listening on its subject (the server answered 503 "no
+ * responders"): none captures it (deleted?), or JetStream is not up yet after a restart. Transient.
+ */
+export class NoStreamError extends TransportError {
+  constructor(subject: string) {
+    super('TRANSPORT_NATS_NO_STREAM', `nats: no JetStream stream answered a publish to "${subject}"`);
+  }
+}
+
 /** Error names (nats.js v3) that mean "try again shortly": the server is restarting or busy. */
 const TRANSIENT = new Set(['TimeoutError', 'JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError']);
 
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof NoStreamError) return true;
   if (TRANSIENT.has(error.name)) return true;
   const noResponders = (error as { isNoResponders?: () => boolean }).isNoResponders;
   return typeof noResponders === 'function' && noResponders.call(error);

@@ -256,7 +256,7 @@ export class NatsBroker implements Broker {
         const js = jetstream(nc, { timeout: o.requestTimeoutMs });
         const streams = new StreamRegistry(jsm, o);
         await streams.declareAll();
-        const publisher = new JetStreamPublisher(js, streams, o, this.#stopped.signal);
+        const publisher = new JetStreamPublisher(nc, streams, o, this.#stopped.signal);
         connected = { nc, publisher, jetstream: { js, jsm, streams } };
       } else {
         connected = { nc, publisher: new CorePublisher(nc) };

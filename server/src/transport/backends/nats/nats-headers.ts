@@ -187,8 +187,10 @@ const EMPTY_READ: ReadHeaders = Object.freeze({
 });
 
 /**
- * nats.js' received message (MsgImpl: the raw bytes and where the header block ends), or a JetStream
- * message wrapping one (JsMsgImpl.msg).
+ * What we read of nats.js' received message (nats-core MsgImpl: `_rdata` = header block + payload,
+ * `_msg.hdr` = where the header block ends, -1 without one), or of a JetStream message wrapping one
+ * (JsMsgImpl.msg). These are private fields: nats-headers.test.ts fails if a nats.js release renames
+ * them, rather than leaving us silently on the slower MsgHdrs path.
  */
 interface RawMsg {
   readonly _rdata?: unknown;
@@ -197,28 +199,60 @@ interface RawMsg {
 }
 
 /**
- * The header block of a received message as bytes, read from nats.js' message without decoding it
- * into MsgHdrs; undefined when the message has a shape we do not know (then `headers` is used).
+ * The header block of a received message as text, read from nats.js' message without decoding it
+ * into MsgHdrs; null when it has none, undefined when the message has a shape we do not know.
  */
-function rawHeaderBlock(outer: RawMsg): Uint8Array | null | undefined {
-  const msg = typeof outer.msg === 'object' && outer.msg !== null ? outer.msg : outer;
+export function rawHeaderText(outer: unknown): string | null | undefined {
+  const o = outer as RawMsg;
+  const msg = typeof o.msg === 'object' && o.msg !== null ? o.msg : o;
   const data = msg._rdata;
   const hdr = msg._msg?.hdr;
   if (!(data instanceof Uint8Array) || typeof hdr !== 'number') return undefined;
   if (hdr < 0) return null;
-  return data.subarray(0, hdr);
+  // nats.js hands out Buffers (socket chunks) on Node: decode in place, no view object per message.
+  if (Buffer.isBuffer(data)) return data.toString('utf8', 0, hdr);
+  return Buffer.from(data.buffer, data.byteOffset, hdr).toString('utf8');
 }
 
-/** Lower-cases names (foreign producers may send `Content-Type`); the key and timestamp are lifted out. */
-export function readNatsHeaders(msg: { readonly headers?: MsgHdrs | undefined }): ReadHeaders {
-  const block = rawHeaderBlock(msg as RawMsg);
-  if (block === undefined) return fromNatsHeaders(msg.headers);
-  if (block === null) return EMPTY_READ;
-  const text = Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString('utf8');
-  const headers: Record<string, string> = {};
-  let key: string | undefined;
-  let timestamp: number | undefined;
-  // The first line is the version (and status); each further non-empty line is `name: value`.
+/** Names our own publishers write, matched in place (no slice, no lower-casing) when read back. */
+const KNOWN_NAMES: ReadonlyArray<readonly [wire: string, lower: string]> = [
+  HEADER.messageId,
+  HEADER.contentType,
+  KEY_HEADER,
+  TIMESTAMP_HEADER,
+  NATS_MSG_ID,
+].map((name) => [name, name.toLowerCase()] as const);
+
+function headerName(text: string, start: number, colon: number): string {
+  const length = colon - start;
+  for (const [wire, lower] of KNOWN_NAMES) {
+    if (wire.length === length && text.startsWith(wire, start)) return lower;
+  }
+  return text.slice(start, colon).toLowerCase();
+}
+
+/** Collects lower-cased headers into ReadHeaders: the key and timestamp are lifted out, Nats-Msg-Id dropped. */
+class HeaderReader {
+  readonly headers: Record<string, string> = {};
+  key: string | undefined;
+  timestamp: number | undefined;
+
+  accept(name: string, value: string): void {
+    if (name === KEY_HEADER) this.key = value;
+    else if (name === TIMESTAMP_HEADER) {
+      const n = Number(value);
+      if (Number.isFinite(n)) this.timestamp = n;
+    } else if (name !== NATS_MSG_ID_LOWER) this.headers[name] = value;
+  }
+
+  result(): ReadHeaders {
+    return { headers: this.headers, key: this.key, timestamp: this.timestamp };
+  }
+}
+
+/** Parses a header block's text: the first line is the version (and status), then `name: value` lines. */
+export function parseHeaderText(text: string): ReadHeaders {
+  const reader = new HeaderReader();
   let at = text.indexOf('\r\n');
   while (at !== -1) {
     const start = at + 2;
@@ -226,32 +260,23 @@ export function readNatsHeaders(msg: { readonly headers?: MsgHdrs | undefined })
     const end = at === -1 ? text.length : at;
     const colon = text.indexOf(':', start);
     if (colon === -1 || colon >= end) continue;
-    const name = text.slice(start, colon).toLowerCase();
-    const value = text.slice(colon + 1, end).trim();
-    if (name === KEY_HEADER) key = value;
-    else if (name === TIMESTAMP_HEADER) {
-      const n = Number(value);
-      if (Number.isFinite(n)) timestamp = n;
-    } else if (name !== NATS_MSG_ID_LOWER) headers[name] = value;
+    reader.accept(headerName(text, start, colon), text.slice(colon + 1, end).trim());
   }
-  return { headers, key, timestamp };
+  return reader.result();
+}
+
+/** Lower-cases names (foreign producers may send `Content-Type`); the key and timestamp are lifted out. */
+export function readNatsHeaders(msg: { readonly headers?: MsgHdrs | undefined }): ReadHeaders {
+  const text = rawHeaderText(msg);
+  if (text === undefined) return fromNatsHeaders(msg.headers);
+  if (text === null) return EMPTY_READ;
+  return parseHeaderText(text);
 }
 
 /** The same from nats.js' decoded MsgHdrs (messages of a shape readNatsHeaders does not know). */
 export function fromNatsHeaders(source: MsgHdrs | undefined): ReadHeaders {
-  const headers: Record<string, string> = {};
-  let key: string | undefined;
-  let timestamp: number | undefined;
-  if (source) {
-    for (const rawName of source.keys()) {
-      const name = rawName.toLowerCase();
-      const value = source.get(rawName);
-      if (name === KEY_HEADER) key = value;
-      else if (name === TIMESTAMP_HEADER) {
-        const n = Number(value);
-        if (Number.isFinite(n)) timestamp = n;
-      } else if (name !== NATS_MSG_ID_LOWER) headers[name] = value;
-    }
-  }
-  return { headers, key, timestamp };
+  if (!source) return EMPTY_READ;
+  const reader = new HeaderReader();
+  for (const name of source.keys()) reader.accept(name.toLowerCase(), source.get(name));
+  return reader.result();
 }

@@ -4,10 +4,10 @@
  * ack is dropped by the server as a duplicate. Core: a PING/PONG round trip after the message
  * (nc.flush), shared by every publish issued before it is sent.
  */
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { sleep } from '../../internal.ts';
-import { isTransient } from './errors.ts';
+import { isTransient, NoStreamError } from './errors.ts';
+import { PubAcks } from './pub-acks.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 
 export interface Publisher {
@@ -15,19 +15,19 @@ export interface Publisher {
 }
 
 export class JetStreamPublisher implements Publisher {
-  readonly #js: JetStreamClient;
+  readonly #acks: PubAcks;
   readonly #streams: StreamRegistry;
   readonly #timeoutMs: number;
   readonly #requestTimeoutMs: number;
   readonly #stopped: AbortSignal;
 
   constructor(
-    js: JetStreamClient,
+    nc: NatsConnection,
     streams: StreamRegistry,
     options: { publishTimeoutMs: number; requestTimeoutMs: number },
     stopped: AbortSignal,
   ) {
-    this.#js = js;
+    this.#acks = new PubAcks(nc);
     this.#streams = streams;
     this.#timeoutMs = options.publishTimeoutMs;
     this.#requestTimeoutMs = options.requestTimeoutMs;
@@ -41,16 +41,13 @@ export class JetStreamPublisher implements Publisher {
         // A known stream costs no await before the send: publishes issued in one turn then leave
         // together (nats.js writes what was queued before its flush microtask in one socket write).
         if (this.#streams.known(subject) === undefined) await this.#streams.streamFor(subject);
-        // `headers` already carries Nats-Msg-Id (= messageId): no msgID option, so nats.js sends the
-        // block as it is instead of re-building it.
-        await this.#js.publish(subject, data, {
-          headers,
-          timeout: Math.min(this.#requestTimeoutMs, Math.max(1, deadline - Date.now())),
-        });
+        // `headers` already carries Nats-Msg-Id (= messageId), which the stream de-duplicates by.
+        const timeout = Math.min(this.#requestTimeoutMs, Math.max(1, deadline - Date.now()));
+        await this.#acks.publish(subject, data, headers, timeout);
         return;
       } catch (error) {
         // No responders: no stream captures the subject any more (deleted?) or JetStream is not up yet.
-        if ((error as Error).name === 'JetStreamNotEnabled') this.#streams.forget(subject);
+        if (error instanceof NoStreamError) this.#streams.forget(subject);
         const wait = Math.min(1_000, 25 * 2 ** attempt);
         if (!isTransient(error) || this.#stopped.aborted || Date.now() + wait >= deadline) throw error;
         await sleep(wait, this.#stopped);

@@ -1,0 +1,157 @@
+/**
+ * The NATS backend's own wire code against the machine's nats-server: the header block we read from
+ * nats.js' private message fields (a nats.js release that renames them must fail here, not silently
+ * fall back to the slower MsgHdrs path), and PubAcks (JetStream publish without nats.js' requests).
+ */
+import { randomUUID } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  connect,
+  type Msg,
+  MsgHdrsImpl,
+  type NatsConnection,
+  headers as natsHeaders,
+} from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTransient, NoStreamError } from '../../../src/transport/backends/nats/errors.ts';
+import { createNatsBroker } from '../../../src/transport/backends/nats/index.ts';
+import { streamNameFor } from '../../../src/transport/backends/nats/names.ts';
+import {
+  fromNatsHeaders,
+  parseHeaderText,
+  publishHeaderBlock,
+  rawHeaderText,
+  readNatsHeaders,
+} from '../../../src/transport/backends/nats/nats-headers.ts';
+import { PubAcks } from '../../../src/transport/backends/nats/pub-acks.ts';
+import { service } from '../../support/service.ts';
+import { deleteStreams, NATS_URL, testStreamPrefix } from './nats-support.ts';
+
+const nats = await service('nats', 4222);
+
+/** The next message on `subject` (core subscription), after `send` ran. */
+async function receive(nc: NatsConnection, subject: string, send: () => void): Promise<Msg> {
+  const sub = nc.subscribe(subject, { max: 1 });
+  await nc.flush();
+  send();
+  for await (const m of sub) return m;
+  throw new Error('subscription ended without a message');
+}
+
+describe.skipIf(!nats.up)(`nats wire${nats.reason}`, () => {
+  let nc: NatsConnection;
+  const stream = `rtmwire_${randomUUID().slice(0, 8)}`;
+  const subject = `rtm.wire.${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: NATS_URL });
+    await (await jetstreamManager(nc)).streams.add({ name: stream, subjects: [subject] });
+  });
+  afterAll(async () => {
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+    await nc?.close();
+  });
+
+  it('nats: the header block is read from nats.js private fields of a core message', async () => {
+    const h = natsHeaders();
+    h.set('Content-Type', 'application/msgpack');
+    h.set('x-key', 'k1');
+    const topic = `rtm.wire.core.${randomUUID().slice(0, 8)}`;
+    const m = await receive(nc, topic, () => nc.publish(topic, new Uint8Array([1]), { headers: h }));
+    // undefined would mean nats.js no longer has `_rdata` / `_msg.hdr`: the fast path is gone.
+    const text = rawHeaderText(m);
+    expect(typeof text).toBe('string');
+    expect(text).toMatch(/^NATS\/1\.0\r\n/);
+    expect(readNatsHeaders(m)).toEqual(fromNatsHeaders(m.headers));
+    const bare = await receive(nc, topic, () => nc.publish(topic, new Uint8Array([2])));
+    expect(rawHeaderText(bare)).toBeNull();
+  });
+
+  it('nats: the header block is read from nats.js private fields of a JetStream message', async () => {
+    const block = publishHeaderBlock('application/json', { 'X-Trace': 't1' }, 'k2', { msgId: true });
+    await jetstream(nc).publish(subject, new Uint8Array([3]), { headers: block.headers });
+    const consumer = await jetstream(nc).consumers.get(stream);
+    const m = await consumer.next({ expires: 5_000 });
+    expect(m).not.toBeNull();
+    expect(typeof rawHeaderText(m)).toBe('string');
+    const read = readNatsHeaders(m!);
+    expect(read).toEqual(fromNatsHeaders(m!.headers));
+    expect(read.key).toBe('k2');
+    expect(read.headers).toEqual({
+      'x-trace': 't1',
+      'message-id': block.messageId,
+      'content-type': 'application/json',
+    });
+    m!.ack();
+  });
+
+  it('nats: a foreign or older header block reads like nats.js reads it', () => {
+    const text =
+      'NATS/1.0\r\nMessage-Id:  abc \r\nCONTENT-TYPE: text/plain\r\nX-Key: 0022/01216\r\n' +
+      'x-published-at: 1764329000000\r\nNats-Msg-Id: abc\r\nx-odd: a:b\r\n\r\n';
+    const read = parseHeaderText(text);
+    expect(read).toEqual(fromNatsHeaders(MsgHdrsImpl.decode(new TextEncoder().encode(text))));
+    expect(read).toEqual({
+      headers: { 'message-id': 'abc', 'content-type': 'text/plain', 'x-odd': 'a:b' },
+      key: '0022/01216',
+      timestamp: 1764329000000,
+    });
+  });
+
+  it('nats: PubAcks resolves on the stream ack, and a repeated Nats-Msg-Id is acked as a duplicate', async () => {
+    const acks = new PubAcks(nc);
+    const block = publishHeaderBlock('application/json', undefined, undefined, { msgId: true });
+    const before = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+    await acks.publish(subject, new Uint8Array([4]), block.headers, 5_000);
+    await acks.publish(subject, new Uint8Array([4]), block.headers, 5_000);
+    const after = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+    expect(after - before).toBe(1);
+  });
+
+  it('nats: PubAcks rejects with a transient NoStreamError when no stream captures the subject', async () => {
+    const acks = new PubAcks(nc);
+    const block = publishHeaderBlock('application/json', undefined, undefined, { msgId: true });
+    const error = await acks
+      .publish(`rtm.nostream.${randomUUID()}`, new Uint8Array([5]), block.headers, 5_000)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoStreamError);
+    expect((error as NoStreamError).code).toBe('TRANSPORT_NATS_NO_STREAM');
+    expect(isTransient(error)).toBe(true);
+  });
+
+  it("nats: PubAcks rejects with the stream's error and times out when nobody answers", async () => {
+    const acks = new PubAcks(nc);
+    const h = natsHeaders();
+    h.set('Nats-Expected-Last-Sequence', '999999');
+    const refused = await acks.publish(subject, new Uint8Array([6]), h, 5_000).catch((e: unknown) => e);
+    expect((refused as Error).name).toBe('JetStreamApiError');
+    expect(isTransient(refused)).toBe(false);
+
+    // A plain subscriber takes the message and never replies: only the sweep can end the wait.
+    const silent = `rtm.silent.${randomUUID()}`;
+    const sub = nc.subscribe(silent);
+    await nc.flush();
+    const late = await acks.publish(silent, new Uint8Array([7]), h, 50).catch((e: unknown) => e);
+    sub.unsubscribe();
+    expect((late as Error).name).toBe('TimeoutError');
+    expect(isTransient(late)).toBe(true);
+  });
+
+  it('nats: a publish whose stream was deleted is answered "no stream", and the stream is made again', async () => {
+    const prefix = testStreamPrefix();
+    const broker = createNatsBroker({ servers: NATS_URL, streamPrefix: prefix });
+    try {
+      const topic = `rtm.wire.gone.${randomUUID().slice(0, 8)}`;
+      await broker.publish(topic, { n: 1 });
+      const jsm = await jetstreamManager(nc);
+      const name = streamNameFor(prefix, topic);
+      await jsm.streams.delete(name);
+      // The registry still knows the stream: the PubAck reply is a 503, retried after a fresh lookup.
+      await broker.publish(topic, { n: 2 });
+      expect((await jsm.streams.info(name)).state.messages).toBe(1);
+    } finally {
+      await broker.close();
+      await deleteStreams(prefix);
+    }
+  });
+});
