@@ -32,6 +32,8 @@ export class KeyedScheduler {
   private runningCount = 0;
   private queuedCount = 0;
   private pumping = false;
+  /** The key of the task runNow() is running synchronously (held without a map entry). */
+  private inlineKey: string | undefined;
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: { limit: number; resolve: () => void }[] = [];
 
@@ -74,13 +76,59 @@ export class KeyedScheduler {
    * rejection, as a `void run(...)` would.
    */
   post<A>(key: string | undefined, task: ArgTask<A>, arg: A): void {
-    this.enqueue({
-      key: this.orderedByKey ? key : undefined,
-      task: task as ArgTask<unknown>,
-      arg,
-      resolve: undefined,
-      reject: undefined,
-    });
+    const k = this.orderedByKey ? key : undefined;
+    // Nothing queued, a free slot, the key idle: run it now. A task that finishes synchronously then
+    // costs no entry, no queue and no key-map writes (measured in the Redis bench's --cpu-prof).
+    if (
+      !this.pumping &&
+      this.queuedCount === 0 &&
+      this.runningCount < this.maxInFlight &&
+      (k === undefined || !this.waitingByKey.has(k))
+    ) {
+      this.runNow(k, task as ArgTask<unknown>, arg);
+      return;
+    }
+    this.enqueue({ key: k, task: task as ArgTask<unknown>, arg, resolve: undefined, reject: undefined });
+  }
+
+  /**
+   * post()'s fast path. The key is held without a map entry while the task runs synchronously
+   * (`inlineKey`); tasks it posts meanwhile queue behind it. Only a task that returns a promise
+   * registers its key and an entry, and then finishes like any other.
+   */
+  private runNow(key: string | undefined, task: ArgTask<unknown>, arg: unknown): void {
+    this.pumping = true;
+    this.inlineKey = key;
+    this.runningCount++;
+    let returned: unknown;
+    let failed = false;
+    try {
+      returned = task(arg);
+    } catch (error) {
+      failed = true;
+      void Promise.reject(error);
+    }
+    this.inlineKey = undefined;
+    if (!failed && returned instanceof Promise) {
+      const entry: Entry = { key, task, arg, resolve: undefined, reject: undefined };
+      if (key !== undefined && !this.waitingByKey.has(key)) this.waitingByKey.set(key, null);
+      returned.then(
+        () => this.finish(entry, undefined, false),
+        (error: unknown) => this.finish(entry, error, true),
+      );
+    } else {
+      this.runningCount--;
+      // Tasks of the same key posted while it ran wait in a queue of their own: start the first.
+      const waiting = key === undefined ? undefined : this.waitingByKey.get(key);
+      if (waiting) {
+        const next = waiting.shift();
+        if (next) this.ready.push(next);
+        else this.waitingByKey.delete(key as string);
+      }
+    }
+    this.pumping = false;
+    this.pump();
+    this.notify();
   }
 
   /** Resolves once nothing is running or queued. */
@@ -101,10 +149,10 @@ export class KeyedScheduler {
       this.ready.push(entry);
     } else {
       const chain = this.waitingByKey.get(entry.key);
-      if (chain === undefined) {
+      if (chain === undefined && entry.key !== this.inlineKey) {
         this.waitingByKey.set(entry.key, null);
         this.ready.push(entry);
-      } else if (chain === null) {
+      } else if (chain === undefined || chain === null) {
         const waiting = new Fifo<Entry>();
         waiting.push(entry);
         this.waitingByKey.set(entry.key, waiting);

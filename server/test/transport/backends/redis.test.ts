@@ -191,11 +191,67 @@ describe.skipIf(!redis.up)(`redis backend${redis.reason}`, () => {
     const broker = await make();
     const got = new Collector<unknown>();
     await broker.subscribe(topic, got.handler);
-    await raw().xadd(keyPrefix + topic, '*', 'payload', '{"from":"outside"}');
+    const entryId = await raw().xadd(keyPrefix + topic, '*', 'payload', '{"from":"outside"}');
     await got.until(1);
     expect(got.messages[0]?.value).toEqual({ from: 'outside' });
     expect(got.messages[0]?.key).toBeUndefined();
-    expect(got.messages[0]?.id).toMatch(/.+/);
+    // No message id on the entry: the entry id, which a redelivery keeps.
+    expect(got.messages[0]?.id).toBe(entryId);
+  });
+
+  it('redis: a publish with default headers writes payload, key and id only; its id and content type are read back', async () => {
+    const topic = randomTopic('compact');
+    const broker = await make();
+    const got = new Collector<unknown>();
+    await broker.subscribe(topic, got.handler);
+    await broker.publish(topic, { a: 1 }, { key: 'k1' });
+    // A foreign producer using the same layout.
+    await raw().xadd(keyPrefix + topic, '*', 'payload', '{"b":2}', 'id', 'f-1');
+    await got.until(2);
+    const entries = await raw().xrange(keyPrefix + topic, '-', '+');
+    const fields = entries[0]![1];
+    expect(fields).toEqual(['payload', '{"a":1}', 'key', 'k1', 'id', got.messages[0]!.id]);
+    expect(got.messages[0]).toMatchObject({ value: { a: 1 }, key: 'k1' });
+    expect(got.messages[0]!.headers).toEqual({
+      'message-id': got.messages[0]!.id,
+      'content-type': 'application/json',
+    });
+    expect(got.messages[1]).toMatchObject({
+      id: 'f-1',
+      value: { b: 2 },
+      headers: { 'message-id': 'f-1', 'content-type': 'application/json' },
+    });
+  });
+
+  it('redis pubsub: default headers travel in an RTM3 frame; RTM2 frames, a key with a newline and bare payloads are read too', async () => {
+    const topic = randomTopic('frames');
+    const broker = await make({ mode: 'pubsub' });
+    const got = new Collector<unknown>();
+    await broker.subscribe(topic, got.handler);
+    const listener = raw();
+    const frames: string[] = [];
+    listener.on('message', (_c: string, m: string) => frames.push(m));
+    await listener.subscribe(keyPrefix + topic);
+    await broker.publish(topic, { n: 1 }, { key: 'k 1' });
+    await broker.publish(topic, { n: 2 }, { key: 'line\nbreak' });
+    await broker.publish(topic, { n: 3 }, { headers: { traceparent: 'tp' } });
+    // An earlier version's frame and a foreign bare publish.
+    const old = `RTM2{"k":"k4","t":1234,"h":{"message-id":"m-4","content-type":"application/json"}}\n{"n":4}`;
+    await raw().publish(keyPrefix + topic, old);
+    await raw().publish(keyPrefix + topic, '{"n":5}');
+    await got.until(5);
+    const byN = new Map(got.messages.map((m) => [(m.value as { n: number }).n, m]));
+    const first = byN.get(1)!;
+    expect(frames[0]).toBe(`RTM3${first.timestamp} ${first.id} k 1\n{"n":1}`);
+    expect(first.key).toBe('k 1');
+    expect(first.headers).toEqual({ 'message-id': first.id, 'content-type': 'application/json' });
+    expect(frames[1]?.startsWith('RTM2')).toBe(true);
+    expect(byN.get(2)).toMatchObject({ key: 'line\nbreak', headers: { 'content-type': 'application/json' } });
+    expect(byN.get(2)!.headers['message-id']).toBe(byN.get(2)!.id);
+    expect(frames[2]?.startsWith('RTM2')).toBe(true);
+    expect(byN.get(3)!.headers).toMatchObject({ traceparent: 'tp', 'content-type': 'application/json' });
+    expect(byN.get(4)).toMatchObject({ id: 'm-4', key: 'k4', timestamp: 1234 });
+    expect(byN.get(5)).toMatchObject({ key: undefined, headers: {} });
   });
 
   it('redis: entries carry payload, key and one JSON headers field, readable by any client (wire contract)', async () => {

@@ -135,6 +135,49 @@ describe('keyed scheduler', () => {
     expect(ran).toBe(n);
   });
 
+  it('keyed scheduler: a posted task that runs at once still holds its key for tasks it posts', () => {
+    const s = new KeyedScheduler({ maxInFlight: 4 });
+    const log: string[] = [];
+    s.post(
+      'k',
+      (i: number) => {
+        log.push(`start${i}`);
+        // Posted while the first runs synchronously: must wait for it, other keys too (no re-entry).
+        s.post('k', (j: number) => void log.push(`run${j}`), 2);
+        s.post('other', (j: number) => void log.push(`run${j}`), 3);
+        log.push(`end${i}`);
+      },
+      1,
+    );
+    // Neither ran inside the first; across keys the order is not promised (the other key was ready first).
+    expect(log).toEqual(['start1', 'end1', 'run3', 'run2']);
+    expect(s.size).toBe(0);
+  });
+
+  it('keyed scheduler: a posted task that returns a promise keeps its key until it settles', async () => {
+    const s = new KeyedScheduler({ maxInFlight: 4 });
+    const log: string[] = [];
+    let release!: () => void;
+    s.post(
+      'k',
+      () =>
+        new Promise<void>((r) => {
+          release = () => {
+            log.push('first done');
+            r();
+          };
+        }),
+      undefined,
+    );
+    s.post('k', () => void log.push('second'), undefined);
+    s.post('x', () => void log.push('other key'), undefined);
+    expect(log).toEqual(['other key']);
+    expect(s.size).toBe(2);
+    release();
+    await s.onIdle();
+    expect(log).toEqual(['other key', 'first done', 'second']);
+  });
+
   it('keyed scheduler: rejects a bad maxInFlight', () => {
     expect(() => new KeyedScheduler({ maxInFlight: 0 })).toThrow(InvalidOptionError);
   });

@@ -31,6 +31,17 @@ export function packPublishHeaders(codec: Codec, headers: Headers | undefined): 
   return JSON.stringify(buildPublishHeaders(codec, headers));
 }
 
+export const JSON_TYPE = 'application/json';
+
+/**
+ * The message id to send alone (stream field `id`, pub/sub `RTM3` frame) when a publish's headers
+ * are the defaults (a generated message-id, content type application/json), so neither side builds
+ * or parses a JSON object; undefined otherwise (send packPublishHeaders' JSON).
+ */
+export function compactMessageId(codec: Codec, headers: Headers | undefined): string | undefined {
+  return headers === undefined && codec.contentType === JSON_TYPE ? newMessageId() : undefined;
+}
+
 /** Packs headers as they are (dead letters, re-publishes). */
 export function packHeaders(headers: Headers): string {
   return JSON.stringify(headers);

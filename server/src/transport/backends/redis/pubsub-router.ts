@@ -13,16 +13,20 @@ export class PubsubRouter {
   readonly #prefix: string;
   readonly #channels = new Map<string, Set<PubsubSubscription<unknown>>>();
   readonly #patterns = new Map<string, Set<PubsubSubscription<unknown>>>();
+  #lastChannel: string | undefined;
+  #lastTopic = '';
 
   constructor(connection: Redis, prefix: string) {
     this.#connection = connection;
     this.#prefix = prefix;
     connection.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const name = channel.toString();
-      this.#route(this.#channels.get(name), name, message);
+      const set = this.#channels.get(name);
+      if (set) this.#route(set, this.#topicOf(name), message);
     });
     connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-      this.#route(this.#patterns.get(pattern.toString()), channel.toString(), message);
+      const set = this.#patterns.get(pattern.toString());
+      if (set) this.#route(set, channel.toString().slice(this.#prefix.length), message);
     });
   }
 
@@ -61,10 +65,17 @@ export class PubsubRouter {
     return this.#prefix.replace(/[*?[\]\\]/g, '\\$&') + toRedisGlob(topic);
   }
 
-  #route(set: Set<PubsubSubscription<unknown>> | undefined, channel: string, message: Buffer): void {
-    if (!set) return;
-    const topic = channel.slice(this.#prefix.length);
-    const envelope = decodeEnvelope(message, Date.now());
-    for (const subscription of set) subscription.deliver(topic, envelope);
+  /** The topic of a subscribed channel (the last one remembered: one slice per channel, not per message). */
+  #topicOf(channel: string): string {
+    if (channel !== this.#lastChannel) {
+      this.#lastChannel = channel;
+      this.#lastTopic = channel.slice(this.#prefix.length);
+    }
+    return this.#lastTopic;
+  }
+
+  #route(set: Set<PubsubSubscription<unknown>>, topic: string, message: Buffer): void {
+    const envelope = decodeEnvelope(topic, message);
+    for (const subscription of set) subscription.deliver(envelope);
   }
 }

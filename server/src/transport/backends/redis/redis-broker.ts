@@ -34,7 +34,7 @@ import {
 } from '../../internal.ts';
 import { StatusEmitter } from '../../status-emitter.ts';
 import { type RedisBrokerOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.ts';
-import { packPublishHeaders } from './packed-headers.ts';
+import { compactMessageId, packPublishHeaders } from './packed-headers.ts';
 import { encodeEnvelope } from './pubsub-envelope.ts';
 import { PubsubRouter } from './pubsub-router.ts';
 import { PubsubSubscription } from './pubsub-subscription.ts';
@@ -94,6 +94,10 @@ class RedisBroker implements Broker {
   #closing: Promise<void> | undefined;
   #attempt = 0;
   readonly #publishTopics = new PublishTopicCheck();
+  #lastTopic: string | undefined;
+  #lastKey = '';
+  #failedTopic: string | undefined;
+  #failed: ((cause: unknown) => never) | undefined;
 
   constructor(options: ResolvedRedisOptions) {
     this.#o = options;
@@ -182,24 +186,53 @@ class RedisBroker implements Broker {
     } catch (cause) {
       return Promise.reject(new PublishError('redis', topic, cause));
     }
-    const name = this.#o.keyPrefix + topic;
+    const name = this.#keyFor(topic);
     let sent: Promise<unknown>;
     try {
-      const headers = packPublishHeaders(codec as Codec, options.headers);
-      if (this.#o.mode === 'streams') {
-        const args = this.#o.trim ? [name, ...this.#trimArgs(Date.now()), '*'] : [name, '*'];
-        sent = commands.xadd(...(pushEntryFields(args, payload, options.key, headers) as [string]));
+      // Default headers travel as the message id alone; any others as one JSON object.
+      const id = compactMessageId(codec as Codec, options.headers);
+      const headers = id === undefined ? packPublishHeaders(codec as Codec, options.headers) : '';
+      if (this.#o.mode === 'pubsub') {
+        sent = commands.publish(name, encodeEnvelope(payload, options.key, id, headers, Date.now()));
+      } else if (this.#o.trim) {
+        const args = [name, ...this.#trimArgs(Date.now()), '*'];
+        sent = commands.xadd(...(pushEntryFields(args, payload, options.key, id, headers) as [string]));
       } else {
-        sent = commands.publish(name, encodeEnvelope(payload, options.key, headers, Date.now()));
+        // The common case spelled out: no argument array of ours for ioredis to copy (hot path).
+        const field = id === undefined ? 'headers' : 'id';
+        const value = id ?? headers;
+        sent =
+          options.key === undefined
+            ? commands.xadd(name, '*', 'payload', payload, field, value)
+            : commands.xadd(name, '*', 'payload', payload, 'key', options.key, field, value);
       }
     } catch (error) {
       return Promise.reject(error);
     }
     this.#unconfirmed.started();
-    return sent.then(this.#unconfirmed.settled, (cause: unknown) => {
-      this.#unconfirmed.settled();
-      throw new PublishError('redis', topic, cause);
-    });
+    return sent.then(this.#unconfirmed.settled, this.#failedFor(topic));
+  }
+
+  /** The stream key / channel of a topic (the last one remembered: a publisher mostly repeats it). */
+  #keyFor(topic: string): string {
+    if (topic !== this.#lastTopic) {
+      this.#lastTopic = topic;
+      this.#lastKey = this.#o.keyPrefix + topic;
+    }
+    return this.#lastKey;
+  }
+
+  /** The rejection handler of a publish to `topic` (remembered with the key: no closure per publish). */
+  #failedFor(topic: string): (cause: unknown) => never {
+    if (topic !== this.#failedTopic || this.#failed === undefined) {
+      const unconfirmed = this.#unconfirmed;
+      this.#failedTopic = topic;
+      this.#failed = (cause: unknown) => {
+        unconfirmed.settled();
+        throw new PublishError('redis', topic, cause);
+      };
+    }
+    return this.#failed;
   }
 
   #trimArgs(now: number): string[] {
