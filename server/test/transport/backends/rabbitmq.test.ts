@@ -57,6 +57,19 @@ function ourQueues(): Map<string, number> {
   return out;
 }
 
+/** This file's queues with their types (classic / quorum). */
+function queueTypes(): Map<string, string> {
+  const rows = execSync('rabbitmqctl list_queues -q --no-table-headers name type', {
+    encoding: 'utf8',
+  }).split('\n');
+  const out = new Map<string, string>();
+  for (const row of rows) {
+    const [name, type] = row.trim().split(/\s+/);
+    if (name?.startsWith(`${exchange}:`) && type) out.set(name, type);
+  }
+  return out;
+}
+
 afterAll(async () => {
   if (!rabbit.up) return;
   const connection = await amqp.connect(URL);
@@ -70,6 +83,17 @@ describeConformance('rabbitmq', {
   ...(skip ? { skip } : {}),
   makeBroker: async () => {
     const broker = createRabbitmqBroker(options());
+    await broker.connect();
+    return broker;
+  },
+  restartServer: restartRabbitmq,
+});
+
+// The same suite with group queues as quorum queues (fan-out queues stay classic and exclusive).
+describeConformance('rabbitmq quorum', {
+  ...(skip ? { skip } : {}),
+  makeBroker: async () => {
+    const broker = createRabbitmqBroker(options({ queueType: 'quorum' }));
     await broker.connect();
     return broker;
   },
@@ -192,9 +216,45 @@ describe.skipIf(!rabbit.up)(`rabbitmq backend${rabbit.reason}`, () => {
     });
   });
 
+  it('rabbitmq: quorum group queues count a redelivery after a consumer died into the attempt', async () => {
+    const first = await make({ queueType: 'quorum' });
+    const topic = randomTopic('quorum');
+    const seen: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await first.subscribe(
+      topic,
+      (m) => {
+        seen.push(m.attempt);
+        return held; // still being handled when its connection dies
+      },
+      { group: 'q' },
+    );
+    expect(queueTypes().get(`${exchange}:${topic}:q`)).toBe('quorum');
+    await first.publish(topic, 1);
+    await waitFor(() => seen.length === 1, 'the first delivery');
+    // Stop consuming on `first` for good, then drop its socket: RabbitMQ requeues the unacked message.
+    // (with an error: amqplib notices a socket's 'error' or 'end', not a bare destroy)
+    (first.native() as { connection: { stream: { destroy(e: Error): void } } }).connection.stream.destroy(
+      new Error('test: link dropped'),
+    );
+    const closing = first.close({ deadlineMs: 2_000 }).catch(() => {});
+    release();
+    await closing;
+    const second = await make({ queueType: 'quorum' });
+    const again = new Collector<number>();
+    await second.subscribe(topic, again.handler, { group: 'q' });
+    await again.until(1, 'the redelivery');
+    expect(again.messages[0]!.attempt).toBe(2);
+    expect(again.messages[0]!.headers['x-delivery-count']).toBeUndefined();
+  });
+
   it('rabbitmq: options are validated, every problem at once', () => {
     expect(() =>
       createRabbitmqBroker({ url: 'http://x', exchange: 'amq.topic', publishTimeoutMs: 0 }),
     ).toThrowError(/url must start with amqp.*exchange must be.*publishTimeoutMs/);
+    expect(() => createRabbitmqBroker({ queueType: 'stream' as 'quorum' })).toThrowError(/queueType/);
   });
 });

@@ -7,6 +7,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { ConnectError, sleep } from '../../internal.ts';
 import type { StatusEmitter } from '../../status-emitter.ts';
+import { coalesceFrameWrites } from './frame-writes.ts';
 import type { ResolvedRabbitmqOptions } from './options.ts';
 
 export interface Live {
@@ -84,6 +85,8 @@ export class AmqpConnection {
 
   async #open(): Promise<Live> {
     const connection = await amqp.connect(this.#o.url, this.#o.socketOptions);
+    if (!coalesceFrameWrites(connection))
+      this.#o.logger.debug({}, 'rabbitmq: amqplib internals differ; frames are written one by one');
     try {
       connection.on('error', (error: Error) =>
         this.#o.logger.warn({ err: error }, 'rabbitmq: connection error'),

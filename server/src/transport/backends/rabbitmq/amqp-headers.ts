@@ -15,12 +15,15 @@ export const PUBLISHED_AT_HEADER = 'x-published-at';
 export const RETRY_ATTEMPT_HEADER = 'x-retry-attempt';
 /** Set on a retried message: the topic it was first published to (its routing key is the queue's). */
 export const RETRY_TOPIC_HEADER = 'x-retry-topic';
+/** Set by quorum queues on a redelivery: how many times the message was delivered before. */
+export const DELIVERY_COUNT_HEADER = 'x-delivery-count';
 
 const INTERNAL = new Set([
   KEY_HEADER,
   PUBLISHED_AT_HEADER,
   RETRY_ATTEMPT_HEADER,
   RETRY_TOPIC_HEADER,
+  DELIVERY_COUNT_HEADER,
   'x-death',
 ]);
 const isInternal = (name: string) =>
@@ -75,7 +78,10 @@ export interface InboundMeta {
   readonly headers: Headers;
   readonly key: string | undefined;
   readonly timestamp: number;
-  /** 1 unless the message came back from a retry queue. */
+  /**
+   * 1 unless the message came back from a retry queue (`x-retry-attempt`), plus the redeliveries a
+   * quorum queue counted (`x-delivery-count`: a consumer crashed or the message was requeued).
+   */
   readonly attempt: number;
   /** The original topic when the message came back from a retry queue. */
   readonly retryTopic: string | undefined;
@@ -102,7 +108,11 @@ export function readProperties(properties: MessageProperties): InboundMeta {
   if (properties.contentType !== undefined) headers[HEADER.contentType] = text(properties.contentType);
   const publishedAt = Number(raw[PUBLISHED_AT_HEADER]);
   const seconds = Number(properties.timestamp);
-  const attempt = Number(raw[RETRY_ATTEMPT_HEADER]);
+  const retried = Number(raw[RETRY_ATTEMPT_HEADER]);
+  const redelivered = Number(raw[DELIVERY_COUNT_HEADER]);
+  const attempt =
+    (Number.isInteger(retried) && retried > 1 ? retried : 1) +
+    (Number.isInteger(redelivered) && redelivered > 0 ? redelivered : 0);
   return {
     headers,
     key: raw[KEY_HEADER] === undefined ? undefined : text(raw[KEY_HEADER]),
@@ -111,7 +121,7 @@ export function readProperties(properties: MessageProperties): InboundMeta {
       : Number.isFinite(seconds) && seconds > 0
         ? seconds * 1000
         : Date.now(),
-    attempt: Number.isInteger(attempt) && attempt > 1 ? attempt : 1,
+    attempt,
     retryTopic: raw[RETRY_TOPIC_HEADER] === undefined ? undefined : text(raw[RETRY_TOPIC_HEADER]),
   };
 }

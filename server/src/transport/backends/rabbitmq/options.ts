@@ -4,6 +4,8 @@ import type { Codec } from '../../codec.ts';
 import { InvalidOptionError } from '../../errors.ts';
 import { silentLogger, type TransportLogger } from '../../logger.ts';
 
+export type RabbitmqQueueType = 'classic' | 'quorum';
+
 export interface RabbitmqBrokerOptions {
   /** `amqp://user:pass@host:port/vhost?heartbeat=10`; default amqp://guest:guest@127.0.0.1:5672. */
   readonly url?: string;
@@ -13,6 +15,13 @@ export interface RabbitmqBrokerOptions {
   readonly exchange?: string;
   /** Prepended to every queue this backend declares (default: the exchange name plus `:`). */
   readonly queuePrefix?: string;
+  /**
+   * The type of a group's durable queues (and its dead-letter queue): `classic` (default) or
+   * `quorum` (replicated Raft log; counts redeliveries, so a message requeued after a consumer crash
+   * gets a higher attempt). Fan-out queues are exclusive, which quorum queues cannot be, so they stay
+   * classic. An existing queue keeps its type: redeclaring it with another fails (see README).
+   */
+  readonly queueType?: RabbitmqQueueType;
   /** Messages survive a broker restart (delivery mode 2; default true). */
   readonly persistent?: boolean;
   readonly codec?: Codec;
@@ -33,6 +42,7 @@ export interface ResolvedRabbitmqOptions {
   readonly socketOptions: Record<string, unknown>;
   readonly exchange: string;
   readonly queuePrefix: string;
+  readonly queueType: RabbitmqQueueType;
   readonly persistent: boolean;
   readonly codec: Codec | undefined;
   readonly logger: TransportLogger;
@@ -55,6 +65,9 @@ export function resolveRabbitmqOptions(options: RabbitmqBrokerOptions = {}): Res
       problems.push(`${name} must be a positive integer, got ${String(value)}`);
     }
   };
+  const queueType = options.queueType ?? 'classic';
+  if (queueType !== 'classic' && queueType !== 'quorum')
+    problems.push(`queueType must be "classic" or "quorum", got ${String(queueType)}`);
   positive('publishTimeoutMs', options.publishTimeoutMs);
   positive('reconnectInitialDelayMs', options.reconnectInitialDelayMs);
   positive('reconnectMaxDelayMs', options.reconnectMaxDelayMs);
@@ -65,6 +78,7 @@ export function resolveRabbitmqOptions(options: RabbitmqBrokerOptions = {}): Res
     socketOptions: options.socketOptions ?? {},
     exchange,
     queuePrefix: options.queuePrefix ?? `${exchange}:`,
+    queueType,
     persistent: options.persistent ?? true,
     codec: options.codec,
     logger: options.logger ?? silentLogger,

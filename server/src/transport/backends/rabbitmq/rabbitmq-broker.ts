@@ -120,60 +120,70 @@ class RabbitmqBroker implements Broker {
     const codec = (options.codec ?? this.#o.codec ?? jsonCodec) as Codec<T>;
     let content: Buffer;
     let props: Options.Publish;
+    const now = Date.now();
     try {
       content = wireContent(codec, value);
     } catch (cause) {
       return Promise.reject(new PublishError('rabbitmq', topic, cause));
     }
     try {
-      props = publishProperties(
-        codec.contentType,
-        options.headers,
-        options.key,
-        Date.now(),
-        this.#o.persistent,
-      );
+      props = publishProperties(codec.contentType, options.headers, options.key, now, this.#o.persistent);
     } catch (error) {
       return Promise.reject(error);
     }
     this.#unconfirmed.started();
-    return this.#publishRaw(this.#o.exchange, topic, content, props).then(
-      this.#unconfirmed.settled,
-      (cause: unknown) => {
-        this.#unconfirmed.settled();
-        throw cause instanceof TransportError ? cause : new PublishError('rabbitmq', topic, cause);
-      },
-    );
+    return this.#confirmed(this.#o.exchange, topic, content, props, now, true);
   }
 
-  /**
-   * Publishes on the confirm channel and resolves on the confirm. Connected: one promise, settled by
-   * amqplib's confirm callback. While reconnecting it waits (up to publishTimeoutMs); a publish whose
-   * connection dropped before the confirm is sent again on the new connection (at-least-once: the
-   * first copy may have been taken too).
-   */
+  /** For subscriptions (retries): publishes on the confirm channel and resolves on the confirm. */
   #publishRaw = (
     exchange: string,
     routingKey: string,
     content: Buffer,
     options: Options.Publish,
-  ): Promise<void> => {
-    const deadline = Date.now() + this.#o.publishTimeoutMs;
+  ): Promise<void> => this.#confirmed(exchange, routingKey, content, options, Date.now(), false);
+
+  /**
+   * Publishes on the confirm channel and resolves on the confirm. Connected: one promise, settled by
+   * amqplib's confirm callback (which also settles the `counted` publish's unconfirmed count: no
+   * second promise per publish). While reconnecting it waits (up to publishTimeoutMs from
+   * `startedAt`); a publish whose connection dropped before the confirm is sent again on the new
+   * connection (at-least-once: the first copy may have been taken too).
+   */
+  #confirmed(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+    startedAt: number,
+    counted: boolean,
+  ): Promise<void> {
+    const deadline = startedAt + this.#o.publishTimeoutMs;
     const live = this.#amqp.live;
-    if (!live) return this.#publishRetrying(exchange, routingKey, content, options, deadline);
+    if (!live) {
+      const retried = this.#publishRetrying(exchange, routingKey, content, options, deadline);
+      return counted ? retried.finally(this.#unconfirmed.settled) : retried;
+    }
     return new Promise<void>((resolve, reject) => {
       try {
         live.publisher.publish(exchange, routingKey, content, options, (error: unknown) => {
-          if (!error) resolve();
-          else if (!isConnectionLoss(error) || Date.now() >= deadline)
+          if (!error) {
+            if (counted) this.#unconfirmed.settled();
+            resolve();
+          } else if (!isConnectionLoss(error) || Date.now() >= deadline) {
+            if (counted) this.#unconfirmed.settled();
             reject(new PublishError('rabbitmq', routingKey, error));
-          else this.#publishRetrying(exchange, routingKey, content, options, deadline).then(resolve, reject);
+          } else {
+            const retried = this.#publishRetrying(exchange, routingKey, content, options, deadline);
+            (counted ? retried.finally(this.#unconfirmed.settled) : retried).then(resolve, reject);
+          }
         });
       } catch (error) {
+        if (counted) this.#unconfirmed.settled();
         reject(new PublishError('rabbitmq', routingKey, error));
       }
     });
-  };
+  }
 
   async #publishRetrying(
     exchange: string,
@@ -244,6 +254,7 @@ class RabbitmqBroker implements Broker {
       orderedByKey: options.orderedByKey ?? true,
       exchange: this.#o.exchange,
       queuePrefix: this.#o.queuePrefix,
+      queueType: this.#o.queueType,
       amqp: this.#amqp,
       publisher: this.#internal,
       publishRaw: this.#publishRaw,

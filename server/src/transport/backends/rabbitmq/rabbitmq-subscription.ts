@@ -32,13 +32,16 @@ import {
   toAmqpBindingKey,
 } from '../../internal.ts';
 import type { TransportLogger } from '../../logger.ts';
+import { AckBatcher } from './ack-batcher.ts';
 import type { AmqpConnection } from './amqp-connection.ts';
 import {
+  DELIVERY_COUNT_HEADER,
   type InboundMeta,
   RETRY_ATTEMPT_HEADER,
   RETRY_TOPIC_HEADER,
   readProperties,
 } from './amqp-headers.ts';
+import type { RabbitmqQueueType } from './options.ts';
 import {
   DeclaredQueues,
   mainQueueOptions,
@@ -68,6 +71,7 @@ export interface RabbitmqSubscriptionDeps<T> {
   readonly orderedByKey: boolean;
   readonly exchange: string;
   readonly queuePrefix: string;
+  readonly queueType: RabbitmqQueueType;
   readonly amqp: AmqpConnection;
   readonly publisher: Parameters<typeof publishDeadLetter>[0];
   readonly publishRaw: ConfirmedPublish;
@@ -75,7 +79,7 @@ export interface RabbitmqSubscriptionDeps<T> {
 }
 
 interface Job {
-  readonly channel: Channel;
+  readonly acks: AckBatcher;
   readonly msg: ConsumeMessage;
   readonly meta: InboundMeta;
 }
@@ -91,6 +95,7 @@ export class RabbitmqSubscription<T> implements Subscription {
   readonly #scheduler: KeyedScheduler;
   readonly #abort = new AbortController();
   #channel: Channel | undefined;
+  #acks: AckBatcher | undefined;
   #declared: DeclaredQueues | undefined;
   #consumerTag: string | undefined;
   #unhook: (() => void) | undefined;
@@ -126,15 +131,17 @@ export class RabbitmqSubscription<T> implements Subscription {
     channel.once('close', () => this.#onChannelClosed(channel, connection));
     await channel.prefetch(this.#d.maxInFlight);
     const declared = new DeclaredQueues(channel);
-    await declared.ensure(this.#d.queue, mainQueueOptions(this.#durable), {
+    await declared.ensure(this.#d.queue, mainQueueOptions(this.#durable, this.#d.queueType), {
       exchange: this.#d.exchange,
       pattern: toAmqpBindingKey(this.topic),
     });
+    const acks = new AckBatcher(channel, this.#onSettleError);
     this.#channel = channel;
+    this.#acks = acks;
     this.#declared = declared;
     const { consumerTag } = await channel.consume(
       this.#d.queue,
-      (msg) => this.#onMessage(channel, connection, msg),
+      (msg) => this.#onMessage(acks, connection, msg),
       {
         noAck: false,
       },
@@ -169,7 +176,8 @@ export class RabbitmqSubscription<T> implements Subscription {
     }
   }
 
-  #onMessage(channel: Channel, connection: ChannelModel, msg: ConsumeMessage | null): void {
+  #onMessage(acks: AckBatcher, connection: ChannelModel, msg: ConsumeMessage | null): void {
+    const channel = acks.channel;
     if (msg === null) {
       // The server cancelled the consumer (its queue was deleted): declare it again and consume.
       this.#d.logger.warn(
@@ -178,13 +186,15 @@ export class RabbitmqSubscription<T> implements Subscription {
       );
       if (this.#channel === channel) {
         this.#channel = undefined;
+        acks.flush();
         void channel.close().catch(() => {});
         void this.#reattach(connection);
       }
       return;
     }
+    acks.delivered(msg);
     const meta = readProperties(msg.properties);
-    this.#scheduler.post(meta.key, this.#task, { channel, msg, meta });
+    this.#scheduler.post(meta.key, this.#task, { acks, msg, meta });
   }
 
   /** The scheduled task: never throws (a failure is logged; the unacked message is redelivered). */
@@ -201,44 +211,44 @@ export class RabbitmqSubscription<T> implements Subscription {
     this.#d.logger.error({ err: error, queue: this.#d.queue }, 'rabbitmq: delivery failed');
   }
 
-  /** Synchronous when the handler is and succeeds (no promise on that path). */
-  #process({ channel, msg, meta }: Job): Promise<void> | undefined {
+  /**
+   * Synchronous when the handler is and succeeds (no promise on that path). The hot path allocates
+   * only the Message; the dead-letter source is built when a message fails.
+   */
+  #process(job: Job): Promise<void> | undefined {
     // Queued when close() began: left unacked, RabbitMQ requeues it when the channel closes.
     if (this.#abort.signal.aborted) return;
-    const topic = meta.retryTopic ?? msg.fields.routingKey;
-    const source: DeadLetterSource = { topic, key: meta.key, headers: meta.headers, raw: msg.content };
+    const { msg, meta } = job;
     const decoded = decodeMessage(pickCodec(this.#d.codec, meta.headers, this.#d.fallbackCodec), msg.content);
-    if (!decoded.ok) return this.#deadLetter(channel, msg, source, decoded.error, meta.attempt);
+    if (!decoded.ok) return this.#deadLetter(job.acks, msg, sourceOf(msg, meta), decoded.error, meta.attempt);
     const message = buildMessage<T>({
-      ...source,
+      topic: meta.retryTopic ?? msg.fields.routingKey,
+      key: meta.key,
+      headers: meta.headers,
+      raw: msg.content,
       value: decoded.value,
       timestamp: meta.timestamp,
       attempt: meta.attempt,
       native: msg,
     });
     const result = attemptHandler(this.#d.handler, message, this.#d.policy);
-    if (!(result instanceof Promise)) return this.#finish(channel, msg, source, meta, result);
-    return result.then((r) => this.#finish(channel, msg, source, meta, r));
+    if (!(result instanceof Promise)) return this.#finish(job, result);
+    return result.then((r) => this.#finish(job, r));
   }
 
-  #finish(
-    channel: Channel,
-    msg: ConsumeMessage,
-    source: DeadLetterSource,
-    meta: InboundMeta,
-    result: HandlerResult,
-  ): Promise<void> | undefined {
+  #finish({ acks, msg, meta }: Job, result: HandlerResult): Promise<void> | undefined {
     if (result.ok) {
-      this.#settle(channel, msg, 'ack');
+      acks.ack(msg);
       return undefined;
     }
+    const source = sourceOf(msg, meta);
     if (meta.attempt >= this.#d.policy.maxAttempts)
-      return this.#deadLetter(channel, msg, source, result.error, meta.attempt);
-    return this.#retry(channel, msg, source.topic, meta.attempt, result.error);
+      return this.#deadLetter(acks, msg, source, result.error, meta.attempt);
+    return this.#retry(acks, msg, source.topic, meta.attempt, result.error);
   }
 
   async #retry(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     topic: string,
     attempt: number,
@@ -263,16 +273,16 @@ export class RabbitmqSubscription<T> implements Subscription {
         { topic, attempt, err: error, bucket },
         'rabbitmq: handler failed, retry scheduled',
       );
-      this.#settle(channel, msg, 'ack');
+      this.#settle(acks, msg, 'ack');
     } catch (cause) {
       // Could not schedule the retry: give it back to the queue now (same attempt number).
       this.#d.logger.warn({ err: cause, topic }, 'rabbitmq: scheduling a retry failed; requeued');
-      this.#settle(channel, msg, 'requeue');
+      this.#settle(acks, msg, 'requeue');
     }
   }
 
   async #deadLetter(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     source: DeadLetterSource,
     error: Error,
@@ -283,7 +293,7 @@ export class RabbitmqSubscription<T> implements Subscription {
       if (dlq !== undefined && this.#durable) {
         await this.#declared?.ensure(
           queueName(this.#d.queuePrefix, dlq, DEAD_LETTER_GROUP),
-          mainQueueOptions(true),
+          mainQueueOptions(true, this.#d.queueType),
           {
             exchange: this.#d.exchange,
             pattern: dlq,
@@ -296,28 +306,31 @@ export class RabbitmqSubscription<T> implements Subscription {
           { topic: source.topic, err: error },
           'rabbitmq: message dropped (no dead-letter topic)',
         );
-      this.#settle(channel, msg, 'ack');
+      this.#settle(acks, msg, 'ack');
     } catch (cause) {
       this.#d.logger.error(
         { err: cause, topic: source.topic },
         'rabbitmq: dead-letter publish failed; requeued',
       );
-      this.#settle(channel, msg, 'requeue');
+      this.#settle(acks, msg, 'requeue');
     }
   }
 
-  /** Acks on the channel the message came from; after a reconnect that channel is gone and RabbitMQ redelivers. */
-  #settle(channel: Channel, msg: ConsumeMessage, how: 'ack' | 'requeue'): void {
-    try {
-      if (how === 'ack') channel.ack(msg);
-      else channel.nack(msg, false, true);
-    } catch (error) {
-      this.#d.logger.debug(
-        { err: error },
-        'rabbitmq: settle on a closed channel (the message will be redelivered)',
-      );
-    }
+  /**
+   * Settles on the channel the message came from (acks batched per turn, see AckBatcher); after a
+   * reconnect that channel is gone and RabbitMQ redelivers.
+   */
+  #settle(acks: AckBatcher, msg: ConsumeMessage, how: 'ack' | 'requeue'): void {
+    if (how === 'ack') acks.ack(msg);
+    else acks.requeue(msg);
   }
+
+  readonly #onSettleError = (error: unknown): void => {
+    this.#d.logger.debug(
+      { err: error },
+      'rabbitmq: settle on a closed channel (the message will be redelivered)',
+    );
+  };
 
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -330,6 +343,7 @@ export class RabbitmqSubscription<T> implements Subscription {
     if (channel && this.#consumerTag) await channel.cancel(this.#consumerTag).catch(() => {});
     this.#abort.abort();
     await this.#scheduler.onIdle();
+    this.#acks?.flush();
     if (channel) {
       if (!this.#durable) {
         for (const name of this.#declared?.names ?? []) {
@@ -343,10 +357,29 @@ export class RabbitmqSubscription<T> implements Subscription {
   }
 }
 
+/** What a dead letter is built from: the topic first published to, and the bytes as received. */
+function sourceOf(msg: ConsumeMessage, meta: InboundMeta): DeadLetterSource {
+  return {
+    topic: meta.retryTopic ?? msg.fields.routingKey,
+    key: meta.key,
+    headers: meta.headers,
+    raw: msg.content,
+  };
+}
+
+/**
+ * The headers a retry copy carries: without RabbitMQ's dead-letter history, and without a quorum
+ * queue's delivery count (already folded into the attempt number the copy carries).
+ */
 function stripDeath(headers: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name !== 'x-death' && !name.startsWith('x-first-death-') && !name.startsWith('x-last-death-'))
+    if (
+      name !== 'x-death' &&
+      name !== DELIVERY_COUNT_HEADER &&
+      !name.startsWith('x-first-death-') &&
+      !name.startsWith('x-last-death-')
+    )
       out[name] = value;
   }
   return out;

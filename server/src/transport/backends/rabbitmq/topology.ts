@@ -10,6 +10,7 @@
  */
 import type { Channel, Options } from 'amqplib';
 import type { DeliveryPolicy } from '../../broker.ts';
+import type { RabbitmqQueueType } from './options.ts';
 
 export function queueName(prefix: string, topic: string, group: string): string {
   return `${prefix}${topic}:${group}`;
@@ -26,8 +27,10 @@ export function retryQueueName(queue: string, bucketMs: number): string {
   return `${queue}:retry:${bucketMs}`;
 }
 
-export function mainQueueOptions(durable: boolean): Options.AssertQueue {
-  return durable ? { durable: true } : { durable: false, exclusive: true, autoDelete: true };
+/** A group's queue (durable, of `type`) or a fan-out subscription's (exclusive, always classic). */
+export function mainQueueOptions(durable: boolean, type: RabbitmqQueueType = 'classic'): Options.AssertQueue {
+  if (!durable) return { durable: false, exclusive: true, autoDelete: true };
+  return type === 'quorum' ? { durable: true, arguments: { 'x-queue-type': 'quorum' } } : { durable: true };
 }
 
 export function retryQueueOptions(queue: string, durable: boolean, bucketMs: number): Options.AssertQueue {
