@@ -49,9 +49,18 @@ export class Recorder {
     this.latencies.push(performance.now() - sent);
     if (this.latencies.length === this.n) this.#done();
   }
-  /** Records a received JSON-encoded Sample (what the raw clients get). */
-  recordJson(text: string): void {
+  /** The last key and id a raw consumer read (kept, so reading them is real work). */
+  lastKey: string | undefined;
+  lastId: string | undefined;
+
+  /**
+   * Records a received JSON-encoded Sample (what the raw clients get), with the key and id the raw
+   * consumer read beside it, as our handlers get them on the Message.
+   */
+  recordJson(text: string, key?: string, id?: string): void {
     this.record((JSON.parse(text) as Sample).sent);
+    this.lastKey = key;
+    this.lastId = id;
   }
   result(elapsedMs: number, cpuMicros = 0): Result {
     const sorted = [...this.latencies].sort((a, b) => a - b);
