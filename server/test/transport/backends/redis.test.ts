@@ -223,6 +223,39 @@ describe.skipIf(!redis.up)(`redis backend${redis.reason}`, () => {
     });
   });
 
+  it('redis: the publishes of one turn reach the socket as one write (not auto-pipelined), in order', async () => {
+    for (const mode of ['streams', 'pubsub'] as const) {
+      const topic = randomTopic(`turn-${mode}`);
+      const broker = await make({ mode });
+      const got = new Collector<{ i: number }>();
+      await broker.subscribe(topic, got.handler);
+      const socket = (broker.native() as Redis).stream;
+      // What reaches the socket's own write (after any holding of ours), one entry per write.
+      const writes: string[] = [];
+      const write = socket._write.bind(socket);
+      const writev = socket._writev?.bind(socket);
+      socket._write = (chunk, encoding, done) => {
+        writes.push(String(chunk));
+        write(chunk, encoding, done);
+      };
+      socket._writev = (chunks, done) => {
+        writes.push(chunks.map((c) => String(c.chunk)).join(''));
+        writev?.(chunks, done);
+      };
+      try {
+        await Promise.all(Array.from({ length: 20 }, (_, i) => broker.publish(topic, { i }, { key: 'k' })));
+      } finally {
+        socket._write = write;
+        socket._writev = writev;
+      }
+      const command = mode === 'streams' ? '$4\r\nxadd\r\n' : '$7\r\npublish\r\n';
+      expect(writes.length).toBe(1);
+      expect(writes[0]!.split(command).length - 1).toBe(20);
+      await got.until(20);
+      expect(got.messages.map((m) => m.value.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    }
+  });
+
   it('redis pubsub: default headers travel in an RTM3 frame; RTM2 frames, a key with a newline and bare payloads are read too', async () => {
     const topic = randomTopic('frames');
     const broker = await make({ mode: 'pubsub' });

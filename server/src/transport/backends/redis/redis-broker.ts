@@ -3,10 +3,10 @@
  * consumed through consumer groups — persistent, with ack, retry, claim of a crashed consumer's
  * messages and dead letters. `pubsub` mode: PUBLISH / (P)SUBSCRIBE, fan-out only, nothing persisted.
  *
- * Connections: one command connection (auto-pipelined) for publishes and acks; streams mode adds one
- * blocking connection per subscription (XREADGROUP BLOCK must not stall the others); pubsub mode
- * adds one subscriber connection. ioredis reconnects each of them; the read loops and ioredis'
- * auto-resubscribe restore every subscription.
+ * Connections: one command connection for publishes and acks (not auto-pipelined: its writes are
+ * held per turn, turn-writes.ts); streams mode adds one blocking connection per subscription
+ * (XREADGROUP BLOCK must not stall the others); pubsub mode adds one subscriber connection. ioredis
+ * reconnects each of them; the read loops and ioredis' auto-resubscribe restore every subscription.
  */
 import Redis from 'ioredis';
 import {
@@ -40,6 +40,7 @@ import { PubsubRouter } from './pubsub-router.ts';
 import { PubsubSubscription } from './pubsub-subscription.ts';
 import { pushEntryFields } from './stream-entry.ts';
 import { StreamSubscription } from './stream-subscription.ts';
+import { holdWritesForTurn } from './turn-writes.ts';
 import { wirePayload } from './wire-payload.ts';
 
 export const capabilitiesByMode: Readonly<Record<'streams' | 'pubsub', Capabilities>> = Object.freeze({
@@ -127,7 +128,13 @@ class RedisBroker implements Broker {
 
   async #open(): Promise<void> {
     this.#status.set({ type: 'connecting' });
-    const redis = new Redis(this.#o.url, { lazyConnect: true, enableAutoPipelining: true, ...this.#o.redis });
+    // No auto-pipelining: publishes are plain commands whose writes are held for the turn and sent
+    // as one (turn-writes.ts): the auto-pipeline's batching without its objects per command.
+    const redis = new Redis(this.#o.url, {
+      lazyConnect: true,
+      enableAutoPipelining: false,
+      ...this.#o.redis,
+    });
     let lastError: Error | undefined;
     redis.on('error', (error: Error) => {
       lastError = error;
@@ -188,6 +195,8 @@ class RedisBroker implements Broker {
     }
     const name = this.#keyFor(topic);
     let sent: Promise<unknown>;
+    // Not connected yet: the command waits in ioredis' offline queue and is written on connect.
+    if (commands.stream?.writable) holdWritesForTurn(commands.stream);
     try {
       // Default headers travel as the message id alone; any others as one JSON object.
       const id = compactMessageId(codec as Codec, options.headers);
