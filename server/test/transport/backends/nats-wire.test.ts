@@ -13,6 +13,7 @@ import {
   headers as natsHeaders,
 } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoreWriter } from '../../../src/transport/backends/nats/core-writer.ts';
 import { isTransient, NoStreamError } from '../../../src/transport/backends/nats/errors.ts';
 import { createNatsBroker } from '../../../src/transport/backends/nats/index.ts';
 import { streamNameFor } from '../../../src/transport/backends/nats/names.ts';
@@ -20,10 +21,12 @@ import {
   fromNatsHeaders,
   parseHeaderText,
   publishHeaderBlock,
+  publishHeaderText,
   rawHeaderText,
   readNatsHeaders,
 } from '../../../src/transport/backends/nats/nats-headers.ts';
 import { PubAcks } from '../../../src/transport/backends/nats/pub-acks.ts';
+import { rawCodec } from '../../../src/transport/codecs/index.ts';
 import { service } from '../../support/service.ts';
 import { deleteStreams, NATS_URL, testStreamPrefix } from './nats-support.ts';
 
@@ -96,6 +99,85 @@ describe.skipIf(!nats.up)(`nats wire${nats.reason}`, () => {
       key: '0022/01216',
       timestamp: 1764329000000,
     });
+  });
+
+  it('nats: blocks in (or near) our own layout read exactly as nats.js reads them', () => {
+    const ours = (lines: string[]) => `NATS/1.0\r\n${lines.join('\r\n')}\r\n\r\n`;
+    const blocks = [
+      ours([
+        'message-id: id-1',
+        'content-type: application/json',
+        'x-key: v1',
+        'x-published-at: 1764329000000',
+      ]),
+      ours(['message-id: id-2', 'content-type: application/msgpack', 'x-key: v2', 'Nats-Msg-Id: id-2']),
+      ours(['message-id: id-3', 'content-type: application/json', 'x-published-at: 1764329000001']),
+      ours(['message-id: id-4', 'content-type: application/json']),
+      ours(['message-id: id-5', 'content-type: application/json', 'x-key: ключ/1', 'x-published-at: 42']),
+      ours(['message-id: id-6', 'content-type: application/json', 'x-key:  padded ', 'x-published-at: 7']),
+      ours(['message-id: id-7', 'content-type: application/json', 'x-key: ', 'x-published-at: soon']),
+      ours(['message-id: id-8', 'content-type: application/json', 'x-published-at: 12345678901234567']),
+      ours(['message-id: id-9', 'content-type:  text/plain ', 'x-key: k']),
+      ours(['message-id: id-10', 'content-type: application/json', 'x-key: k', 'x-other: 1']),
+      ours(['message-id: id-12', 'content-type: application/json', 'x-published-at: 0042']),
+      ours(['Message-Id: id-13', 'content-type: application/json', 'X-Key: k']),
+      ours(['message-id: id-14', 'content-type: application/json', 'x-key: k', 'x-published-at: ']),
+    ];
+    // Twice: the second pass reads through the remembered content type and publish time.
+    for (const text of [...blocks, ...blocks]) {
+      const header = Buffer.from(text);
+      const m = {
+        headers: undefined,
+        _rdata: Buffer.concat([header, Buffer.from('{}')]),
+        _msg: { hdr: header.length },
+      };
+      expect(readNatsHeaders(m), text).toEqual(fromNatsHeaders(MsgHdrsImpl.decode(new Uint8Array(header))));
+      expect(parseHeaderText(text), text).toEqual(readNatsHeaders(m));
+    }
+    // A bare CR inside a value (nats.js refuses to decode it) is part of the value, as before.
+    const bareCr = ours(['message-id: a\rb', 'content-type: application/json']);
+    const header = Buffer.from(bareCr);
+    const m = { headers: undefined, _rdata: header, _msg: { hdr: header.length } };
+    expect(readNatsHeaders(m).headers).toEqual({ 'message-id': 'a\rb', 'content-type': 'application/json' });
+  });
+
+  it('nats: a core publish written as one frame reads back the same with a plain nats.js subscriber', async () => {
+    const writer = new CoreWriter(nc);
+    // false would mean nats.js no longer has the ProtocolHandler shape: every publish takes nc.publish.
+    expect(writer.direct).toBe(true);
+    const topic = `rtm.wire.frame.${randomUUID().slice(0, 8)}`;
+    const payload = new TextEncoder().encode(JSON.stringify({ n: 'é' }));
+    const block = publishHeaderText('application/json', undefined, 'clé', {
+      timestamp: 1_764_329_000_000,
+      msgId: false,
+    });
+    expect(block.ascii).toBe(false);
+    const m = await receive(nc, topic, () => writer.publish(topic, block, payload));
+    expect(Buffer.from(m.data).equals(Buffer.from(payload))).toBe(true);
+    expect(m.headers?.get('message-id')).toBe(block.messageId);
+    expect(m.headers?.get('x-key')).toBe('clé');
+    expect(m.headers?.get('x-published-at')).toBe('1764329000000');
+    expect(readNatsHeaders(m)).toEqual(fromNatsHeaders(m.headers));
+    // Too large for a frame: nc.publish takes it, same bytes.
+    const big = new Uint8Array(100_000).map((_, i) => i % 251);
+    const ascii = publishHeaderText('application/octet-stream', { 'X-Trace': 't' }, 'k', { msgId: false });
+    const large = await receive(nc, topic, () => writer.publish(topic, ascii, big));
+    expect(Buffer.from(large.data).equals(Buffer.from(big))).toBe(true);
+    expect(large.headers?.get('x-trace')).toBe('t');
+  });
+
+  it('nats core: a payload past max_payload is rejected, a closed connection refuses', async () => {
+    const broker = createNatsBroker({ servers: NATS_URL, mode: 'core' });
+    const topic = `rtm.wire.max.${randomUUID().slice(0, 8)}`;
+    await broker.connect();
+    const max = (broker.native() as NatsConnection).info!.max_payload;
+    await expect(broker.publish(topic, new Uint8Array(max), { codec: rawCodec })).rejects.toMatchObject({
+      code: 'TRANSPORT_PUBLISH_FAILED',
+    });
+    await broker.publish(topic, { ok: true });
+    await (broker.native() as NatsConnection).close();
+    await expect(broker.publish(topic, { ok: false })).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    await broker.close().catch(() => undefined);
   });
 
   it('nats: PubAcks resolves on the stream ack, and a repeated Nats-Msg-Id is acked as a duplicate', async () => {

@@ -6,13 +6,19 @@
 import { setMaxListeners } from 'node:events';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import {
+  attemptHandler,
+  continueLocally,
   type DeadLetterSource,
-  deliverLocally,
+  DecodeError,
+  HEADER,
+  isPattern,
   KeyedScheduler,
+  type Message,
+  newMessageId,
+  pickCodec,
   type RetryOutcome,
   type Subscription,
 } from '../../internal.ts';
-import { readInbound } from './inbound.ts';
 import { type ReadHeaders, readNatsHeaders } from './nats-headers.ts';
 import { deadLetter, type SubscriptionContext } from './subscription-context.ts';
 
@@ -27,6 +33,11 @@ export class CoreSubscription<T> implements Subscription {
   readonly #abort = new AbortController();
   /** Read once: AbortController's `signal` getter showed in the per-message profile. */
   readonly #signal = this.#abort.signal;
+  /**
+   * A literal topic is every delivered message's subject: used as is, so nats.js does not decode
+   * the subject's bytes per message (its `subject` getter, a TextDecoder call each).
+   */
+  readonly #literalTopic: string | undefined;
   #sub: NatsSubscription | undefined;
   #closing = false;
   #closeDone: Promise<void> | undefined;
@@ -37,6 +48,7 @@ export class CoreSubscription<T> implements Subscription {
     this.#nc = nc;
     this.topic = ctx.topic;
     this.group = ctx.group;
+    this.#literalTopic = isPattern(ctx.topic) ? undefined : ctx.topic;
     this.#scheduler = new KeyedScheduler({ maxInFlight: ctx.maxInFlight, orderedByKey: ctx.orderedByKey });
     // One listener per message waiting to retry.
     setMaxListeners(0, this.#signal);
@@ -102,23 +114,45 @@ export class CoreSubscription<T> implements Subscription {
     this.#ctx.logger?.error({ err: error, topic: m.subject }, 'nats: delivery failed; message dropped');
   }
 
-  /** Synchronous when the handler is and succeeds (no promise on that path). */
+  /**
+   * Synchronous when the handler is and succeeds (no promise on that path). The Message is built
+   * here, in buildMessage's shape, and the first attempt run directly: the general pieces
+   * (readInbound, decodeMessage, deliverLocally) cost an object each per message, and the
+   * dead-letter source is only needed when something failed.
+   */
   #process(m: Msg, read: ReadHeaders): Promise<void> | undefined {
     const ctx = this.#ctx;
-    const inbound = readInbound<T>(
-      { subject: m.subject, data: m.data, read, attempt: 1, timestamp: undefined, native: m },
-      ctx.codec,
-      ctx.fallbackCodec,
+    const { headers, key } = read;
+    const topic = this.#literalTopic ?? m.subject;
+    const raw = m.data;
+    const codec = pickCodec(ctx.codec, headers, ctx.fallbackCodec);
+    let value: T;
+    try {
+      value = codec.decode(raw);
+    } catch (cause) {
+      const source: DeadLetterSource = { topic, key, headers, raw };
+      return this.#deadLetter(source, new DecodeError(codec.contentType, cause), 1);
+    }
+    const message: Message<T> = {
+      id: headers[HEADER.messageId] ?? newMessageId(),
+      topic,
+      key,
+      headers,
+      value,
+      raw,
+      timestamp: read.timestamp ?? Date.now(),
+      attempt: 1,
+      native: m,
+    };
+    const first = attemptHandler(ctx.handler, message, ctx.policy);
+    if (!(first instanceof Promise) && first.ok) return undefined;
+    const outcome = continueLocally(
+      { handler: ctx.handler, message, policy: ctx.policy, signal: this.#signal },
+      first,
     );
-    if (!inbound.ok) return this.#deadLetter(inbound.source, inbound.error, 1);
-    const outcome = deliverLocally({
-      handler: ctx.handler,
-      message: inbound.message,
-      policy: ctx.policy,
-      signal: this.#signal,
-    });
-    if (!(outcome instanceof Promise)) return this.#settle(m, inbound.source, outcome);
-    return outcome.then((o) => this.#settle(m, inbound.source, o));
+    const source: DeadLetterSource = { topic, key, headers, raw };
+    if (!(outcome instanceof Promise)) return this.#settle(m, source, outcome);
+    return outcome.then((o) => this.#settle(m, source, o));
   }
 
   #settle(m: Msg, source: DeadLetterSource, outcome: RetryOutcome): Promise<void> | undefined {

@@ -31,11 +31,21 @@ import { CoreSubscription } from './core-subscription.ts';
 import { NatsSubscribeError } from './errors.ts';
 import { JetStreamSubscription } from './jetstream-subscription.ts';
 import { subjectProblem } from './names.ts';
-import { publishHeaderBlock } from './nats-headers.ts';
+import { publishHeaderText } from './nats-headers.ts';
 import { type NatsBrokerOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.ts';
 import { CorePublisher, JetStreamPublisher, type Publisher } from './publishers.ts';
 import { StreamRegistry } from './stream-registry.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
+
+/** JetStream publishes carry Nats-Msg-Id (= message-id) and no publish time (the stream stamps one). */
+const JETSTREAM_HEADERS = Object.freeze({ msgId: true });
+
+interface Together {
+  readonly flushed: Promise<void>;
+  readonly topic: string;
+  count: number;
+  confirmed: Promise<void>;
+}
 
 interface Connected {
   readonly nc: NatsConnection;
@@ -60,6 +70,8 @@ export class NatsBroker implements Broker {
   readonly #publishable = new Set<string>();
   /** Aborted by close(): publish retries stop waiting. */
   readonly #stopped = new AbortController();
+  /** Core: the publishes sharing the newest flush (see #confirmTogether). */
+  #together: Together | undefined;
   #connecting: Promise<Connected> | undefined;
   #connected: Connected | undefined;
   #closing: Promise<void> | undefined;
@@ -111,7 +123,7 @@ export class NatsBroker implements Broker {
 
   /**
    * Also used for dead letters, which must still go out while close() drains running handlers. Not
-   * async: the publish's own promise is the only one made per message (core: the shared flush's);
+   * async: JetStream makes one promise per message (its PubAck's), core none (#confirmTogether);
    * close() waits on a count of unconfirmed publishes instead of a promise per publish.
    */
   #send<T>(connected: Connected, topic: string, value: T, options: PublishOptions): Promise<void> {
@@ -120,13 +132,14 @@ export class NatsBroker implements Broker {
       const codec = options.codec ?? this.options.codec ?? jsonCodec;
       const data = codec.encode(value as never);
       const core = this.options.mode === 'core';
-      const block = publishHeaderBlock(
+      const block = publishHeaderText(
         codec.contentType,
         options.headers,
         options.key,
-        core ? { timestamp: Date.now(), msgId: false } : { msgId: true },
+        core ? { timestamp: Date.now(), msgId: false } : JETSTREAM_HEADERS,
       );
-      sent = connected.publisher.publish(topic, data, block.headers, block.messageId);
+      sent = connected.publisher.publish(topic, data, block);
+      if (core) return this.#confirmTogether(connected, topic, sent);
     } catch (error) {
       return Promise.reject(this.#publishError(connected, topic, error));
     }
@@ -135,6 +148,31 @@ export class NatsBroker implements Broker {
       this.#unconfirmed.settled();
       throw this.#publishError(connected, topic, error);
     });
+  }
+
+  /**
+   * Core: every publish of one flush resolves together, so the publishes of one flush to one topic
+   * share one promise (with the error naming that topic) instead of one `.then` each. Publishes join
+   * only while their flush is unsent, so the count is complete before it settles.
+   */
+  #confirmTogether(connected: Connected, topic: string, flushed: Promise<void>): Promise<void> {
+    this.#unconfirmed.started();
+    const last = this.#together;
+    if (last !== undefined && last.flushed === flushed && last.topic === topic) {
+      last.count++;
+      return last.confirmed;
+    }
+    const unconfirmed = this.#unconfirmed;
+    const together: Together = { flushed, topic, count: 1, confirmed: flushed };
+    const settle = (): void => {
+      for (let i = 0; i < together.count; i++) unconfirmed.settled();
+    };
+    together.confirmed = flushed.then(settle, (error: unknown) => {
+      settle();
+      throw this.#publishError(connected, topic, error);
+    });
+    this.#together = together;
+    return together.confirmed;
   }
 
   #publishError(connected: Connected, topic: string, error: unknown): Error {

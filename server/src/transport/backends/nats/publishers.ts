@@ -4,14 +4,17 @@
  * ack is dropped by the server as a duplicate. Core: a PING/PONG round trip after the message
  * (nc.flush), shared by every publish issued before it is sent.
  */
-import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { sleep } from '../../internal.ts';
+import { CoreWriter } from './core-writer.ts';
 import { isTransient, NoStreamError } from './errors.ts';
+import { encodedHeaders, type PublishHeaderText } from './nats-headers.ts';
 import { PubAcks } from './pub-acks.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 
 export interface Publisher {
-  publish(subject: string, data: Uint8Array, headers: MsgHdrs, messageId: string): Promise<void>;
+  /** `block`: the whole header block (publishHeaderText), JetStream's Nats-Msg-Id included. */
+  publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void>;
 }
 
 export class JetStreamPublisher implements Publisher {
@@ -34,7 +37,8 @@ export class JetStreamPublisher implements Publisher {
     this.#stopped = stopped;
   }
 
-  async publish(subject: string, data: Uint8Array, headers: MsgHdrs, _messageId: string): Promise<void> {
+  async publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void> {
+    const headers = encodedHeaders(block.text);
     const deadline = Date.now() + this.#timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -58,16 +62,18 @@ export class JetStreamPublisher implements Publisher {
 
 export class CorePublisher implements Publisher {
   readonly #nc: NatsConnection;
+  readonly #writer: CoreWriter;
   #nextFlush: Promise<void> | undefined;
 
   constructor(nc: NatsConnection) {
     this.#nc = nc;
+    this.#writer = new CoreWriter(nc);
   }
 
   /** Not async: every publish of a turn gets the same flush promise (no promise of its own). */
-  publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<void> {
+  publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void> {
     try {
-      this.#nc.publish(subject, data, { headers });
+      this.#writer.publish(subject, block, data);
     } catch (error) {
       return Promise.reject(error);
     }
