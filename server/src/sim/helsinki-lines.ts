@@ -35,11 +35,8 @@ export const MAKELANKATU = [
   'rautalammintie',
   'kumpula',
 ];
-/** Mannerheimintie north from Elielinaukio to Ruskeasuo (lines 40-45, 200). */
-export const ELIEL_NORTH = [
-  'elielinaukio',
-  'elielS',
-  'postikatuW',
+/** Mannerheimintie north from the main post office to Ruskeasuo. */
+const POSTITALO_NORTH = [
   'postitalo',
   'eduskunta',
   'kansallismuseo',
@@ -47,6 +44,8 @@ export const ELIEL_NORTH = [
   'meilahdentie',
   'ruskeasuo',
 ];
+/** Mannerheimintie north from Elielinaukio to Ruskeasuo (lines 40-45, 200). */
+export const ELIEL_NORTH = ['elielinaukio', 'elielS', 'postikatuW', ...POSTITALO_NORTH];
 /** Hämeentie and Koskelantie to the Lahdenväylä junction at Kehä I. */
 export const RT_TO_KEHA_I = [...RT_TO_HAKANIEMI, ...HAMEENTIE, 'kaironkatu', 'koskela', 'kehaILahti'];
 /** Mäkelänkatu and Tuusulanväylä from Rautatientori to Kehä I (as line 600). */
@@ -366,18 +365,7 @@ export const HELSINKI_LINES: readonly LineDefinition[] = [
     operators: HELB,
     headway: 15,
     headsigns: ['Ruskeasuo', 'Rautatientori'],
-    via: [
-      'rautatientori',
-      'kaivoE',
-      'kaivoAsema',
-      'kaivoW',
-      'postitalo',
-      'eduskunta',
-      'kansallismuseo',
-      ...MANN_TOOLO,
-      'meilahdentie',
-      'ruskeasuo',
-    ],
+    via: ['rautatientori', 'kaivoE', 'kaivoAsema', 'kaivoW', ...POSTITALO_NORTH],
   },
   {
     routeId: '1024',
