@@ -31,6 +31,11 @@ describe.skipIf(!mosquitto.up)('mqtt write path', () => {
     const native = (b as unknown as { native(): Native }).native();
     expect(coalesced(native.publisher)).toBe(true);
     expect(coalesced(native.subscriber)).toBe(true);
+    // PUBLISH/PUBACK written as one buffer each, incoming PUBLISHes parsed directly (packet-*.ts).
+    for (const c of [native.publisher, native.subscriber] as unknown as Record<string, { name: string }>[]) {
+      expect(c._writePacket!.name).toBe('directWritePacket');
+      expect(c.connect!.name).toBe('directConnect');
+    }
     const topic = randomTopic('wp');
     const got = new Collector<{ n: number }>();
     await b.subscribe(topic, got.handler);

@@ -167,9 +167,13 @@ class MqttBroker implements Broker {
     }
     if (options.key !== undefined) userProperties[HEADER.key] = options.key;
     const payload = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const publishOptions = { qos: this.o.qos, properties: { userProperties, contentType } };
+    const properties = { userProperties, contentType };
+    const qos = this.o.qos;
+    const direct = this.pub.publisher;
     return new Promise<void>((resolve, reject) => {
-      client.publish(wireTopic, payload, publishOptions, this.pending.add(topic, resolve, reject).onAck);
+      const onAck = this.pending.add(topic, resolve, reject).onAck;
+      if (direct !== undefined && qos !== 0) direct(wireTopic, payload, qos, properties, onAck);
+      else client.publish(wireTopic, payload, { qos, properties }, onAck);
     });
   }
 

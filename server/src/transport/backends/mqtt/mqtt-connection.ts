@@ -4,6 +4,8 @@ import { backoffDelay } from '../../delivery/backoff.ts';
 import { ConnectError, errorMessage } from '../../errors.ts';
 import type { TransportLogger } from '../../logger.ts';
 import { coalesceWrites } from '../../net/coalesce-writes.ts';
+import { readPublishesDirectly } from './packet-reader.ts';
+import { type DirectPublish, publisherFor, writePacketsDirectly } from './packet-writer.ts';
 
 const CLOSE_GRACE_MS = 2_000;
 
@@ -63,6 +65,8 @@ export class MqttConnection {
   private lastError: Error | undefined;
   /** The server's CONNACK of the first connection (its MQTT 5 properties say what it supports). */
   connack: IConnackPacket | undefined;
+  /** QoS 1/2 publishes without mqtt.js's per-call options merge (`publisherFor`); undefined: use publish(). */
+  publisher: DirectPublish | undefined;
 
   constructor(private readonly o: MqttConnectionOptions) {}
 
@@ -84,8 +88,13 @@ export class MqttConnection {
       manualConnect: true,
     });
     coalesceStreams(client);
+    // Our PUBLISHes and the PUBACKs as one buffer each, not mqtt-packet's dozen writes (same bytes),
+    // and incoming PUBLISHes parsed from one view of the packet (the same packet objects).
+    writePacketsDirectly(client);
+    readPublishesDirectly(client);
     client.connect();
     this.client = client;
+    this.publisher = publisherFor(client);
     const onPublish = this.o.onPublish;
     if (onPublish) {
       client.handleMessage = (packet, done) => {
