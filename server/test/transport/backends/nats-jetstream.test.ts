@@ -16,6 +16,27 @@ import { Collector, randomTopic, settle, waitFor } from '../conformance/support.
 import { deleteStreams, NATS_URL, restartNatsServer, testStreamPrefix } from './nats-support.ts';
 
 const nats = await service('nats', 4222);
+
+type Jsm = Awaited<ReturnType<typeof jetstreamManager>>;
+
+/**
+ * Deletes a consumer as a server losing it would. nats-server can refuse the delete under load while
+ * the consumer is still writing its state ("unlinkat ...: directory not empty"): try again shortly;
+ * "not found" on a retry means the first attempt got there.
+ */
+async function deleteConsumer(jsm: Jsm, stream: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await jsm.consumers.delete(stream, name);
+      return;
+    } catch (error) {
+      const text = String(error);
+      if (attempt > 1 && /not found/i.test(text)) return;
+      if (attempt >= 10 || !/directory not empty/i.test(text)) throw error;
+      await settle(200);
+    }
+  }
+}
 const prefix = testStreamPrefix();
 
 describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
@@ -132,7 +153,7 @@ describe.skipIf(!nats.up)(`nats backend${nats.reason}`, () => {
     await broker.publish(topic, 1);
     await got.until(1);
     // Lost under the subscription (as a server restart without its state would do): it comes back.
-    await jsm.consumers.delete(stream, names[0]!);
+    await deleteConsumer(jsm, stream, names[0]!);
     await broker.publish(topic, 2);
     await got.until(2, 'the message after the consumer was recreated', 20_000);
     expect(got.values()).toEqual([1, 2]);

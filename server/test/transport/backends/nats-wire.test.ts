@@ -26,7 +26,7 @@ import {
   readNatsHeaders,
 } from '../../../src/transport/backends/nats/nats-headers.ts';
 import { PubAcks } from '../../../src/transport/backends/nats/pub-acks.ts';
-import { rawCodec } from '../../../src/transport/codecs/index.ts';
+import { msgpackCodec, rawCodec } from '../../../src/transport/codecs/index.ts';
 import { service } from '../../support/service.ts';
 import { deleteStreams, NATS_URL, testStreamPrefix } from './nats-support.ts';
 
@@ -122,6 +122,16 @@ describe.skipIf(!nats.up)(`nats wire${nats.reason}`, () => {
       ours(['message-id: id-12', 'content-type: application/json', 'x-published-at: 0042']),
       ours(['Message-Id: id-13', 'content-type: application/json', 'X-Key: k']),
       ours(['message-id: id-14', 'content-type: application/json', 'x-key: k', 'x-published-at: ']),
+      // Without content-type (foreign producers), and values the byte path leaves to the text path.
+      ours(['message-id: id-15', 'x-key: k', 'x-published-at: 1764329000000']),
+      ours(['message-id: id-16', 'x-published-at: 1764329000002']),
+      ours(['message-id: id-17', 'x-key: k', 'x-published-at: soon']),
+      ours(['message-id: id-18', 'x-key: k']),
+      ours(['message-id: id-19', 'content-type: application/msgpack', 'x-published-at: 1']),
+      ours(['message-id: id-20', 'x-key: k', 'x-published-at: 1234567890123456']),
+      ours(['message-id: id-21', 'x-key: k', 'Nats-Msg-Id: id-21']),
+      ours(['message-id:  id-22', 'x-key: k', 'x-published-at: 5']),
+      ours(['message-id: id-23', 'content-type: application/json', 'x-key: k\tk', 'x-published-at: 5']),
     ];
     // Twice: the second pass reads through the remembered content type and publish time.
     for (const text of [...blocks, ...blocks]) {
@@ -164,6 +174,74 @@ describe.skipIf(!nats.up)(`nats wire${nats.reason}`, () => {
     const large = await receive(nc, topic, () => writer.publish(topic, ascii, big));
     expect(Buffer.from(large.data).equals(Buffer.from(big))).toBe(true);
     expect(large.headers?.get('x-trace')).toBe('t');
+  });
+
+  it('nats core: a subscription decodes each message by its own content type (codec remembered per type)', async () => {
+    const publisher = createNatsBroker({ servers: NATS_URL, mode: 'core' });
+    const reader = createNatsBroker({ servers: NATS_URL, mode: 'core', codec: msgpackCodec });
+    const topic = `rtm.wire.types.${randomUUID().slice(0, 8)}`;
+    const got: { value: unknown; type: string | undefined }[] = [];
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await reader.subscribe(topic, (m) => {
+        got.push({ value: m.value, type: m.headers['content-type'] });
+        if (got.length === 4) done();
+      });
+      await publisher.connect();
+      const plain = await receive(publisher.native() as NatsConnection, topic, () => {
+        void publisher.publish(topic, { n: 1, s: 'é' }, { key: 'k' });
+      });
+      // The wire keeps its content type (foreign consumers read the encoding from it).
+      expect(plain.headers?.get('content-type')).toBe('application/json');
+      expect(JSON.parse(new TextDecoder().decode(plain.data))).toEqual({ n: 1, s: 'é' });
+      await publisher.publish(topic, { n: 2 }, { codec: msgpackCodec });
+      await publisher.publish(topic, { n: 3 });
+      // No content type: the subscriber's default codec (msgpack here).
+      (publisher.native() as NatsConnection).publish(topic, msgpackCodec.encode({ n: 4 }));
+      await all;
+      expect(got).toEqual([
+        { value: { n: 1, s: 'é' }, type: 'application/json' },
+        { value: { n: 2 }, type: 'application/msgpack' },
+        { value: { n: 3 }, type: 'application/json' },
+        { value: { n: 4 }, type: undefined },
+      ]);
+    } finally {
+      await publisher.close();
+      await reader.close();
+    }
+  });
+
+  it('nats core: a JSON payload handed to the writer as text reads back byte for byte', async () => {
+    const writer = new CoreWriter(nc);
+    const topic = `rtm.wire.text.${randomUUID().slice(0, 8)}`;
+    const block = publishHeaderText('application/json', undefined, 'k', { timestamp: 7, msgId: false });
+    const small = JSON.stringify({ s: 'é€😀', n: 1 });
+    const m = await receive(nc, topic, () => writer.publish(topic, block, small));
+    expect(new TextDecoder().decode(m.data)).toBe(small);
+    expect(m.headers?.get('x-key')).toBe('k');
+    // Too large for a frame: nc.publish takes it, same bytes.
+    const large = JSON.stringify({ s: 'ü'.repeat(20_000) });
+    const big = await receive(nc, topic, () => writer.publish(topic, block, large));
+    expect(new TextDecoder().decode(big.data)).toBe(large);
+  });
+
+  it('nats core: a value JSON cannot encode rejects the publish as before', async () => {
+    const broker = createNatsBroker({ servers: NATS_URL, mode: 'core' });
+    try {
+      const topic = `rtm.wire.bad.${randomUUID().slice(0, 8)}`;
+      await expect(broker.publish(topic, { n: 1n })).rejects.toMatchObject({
+        code: 'TRANSPORT_PUBLISH_FAILED',
+      });
+      await expect(broker.publish(topic, () => 1)).rejects.toMatchObject({
+        code: 'TRANSPORT_PUBLISH_FAILED',
+      });
+      await broker.publish(topic, { ok: true });
+    } finally {
+      await broker.close();
+    }
   });
 
   it('nats core: a payload past max_payload is rejected, a closed connection refuses', async () => {

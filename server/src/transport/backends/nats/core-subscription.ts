@@ -7,10 +7,12 @@ import { setMaxListeners } from 'node:events';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import {
   attemptHandler,
+  type Codec,
   continueLocally,
   type DeadLetterSource,
   DecodeError,
   HEADER,
+  type Headers,
   isPattern,
   KeyedScheduler,
   type Message,
@@ -39,6 +41,8 @@ export class CoreSubscription<T> implements Subscription {
    */
   readonly #literalTopic: string | undefined;
   #sub: NatsSubscription | undefined;
+  #lastType: string | undefined;
+  #lastCodec: Codec<T> | undefined;
   #closing = false;
   #closeDone: Promise<void> | undefined;
   #resolveClosed!: (error: Error | undefined) => void;
@@ -100,6 +104,19 @@ export class CoreSubscription<T> implements Subscription {
     if (!wasClosing) this.#resolveClosed(undefined);
   }
 
+  /**
+   * pickCodec() remembered for the last content type: a subscription's messages nearly always carry
+   * the same one (the same string: the header reader reuses the last one it read), so no Map lookup each.
+   */
+  #codecFor(headers: Headers): Codec<T> {
+    const contentType = headers[HEADER.contentType];
+    if (contentType !== this.#lastType || this.#lastCodec === undefined) {
+      this.#lastCodec = pickCodec(this.#ctx.codec, headers, this.#ctx.fallbackCodec);
+      this.#lastType = contentType;
+    }
+    return this.#lastCodec;
+  }
+
   /** The scheduled task: never throws (a failure is logged; core NATS cannot redeliver). */
   readonly #task = (job: { m: Msg; read: ReadHeaders }): Promise<void> | undefined => {
     try {
@@ -125,7 +142,7 @@ export class CoreSubscription<T> implements Subscription {
     const { headers, key } = read;
     const topic = this.#literalTopic ?? m.subject;
     const raw = m.data;
-    const codec = pickCodec(ctx.codec, headers, ctx.fallbackCodec);
+    const codec = this.#codecFor(headers);
     let value: T;
     try {
       value = codec.decode(raw);

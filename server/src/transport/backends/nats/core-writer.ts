@@ -50,8 +50,12 @@ export class CoreWriter {
     return this.#protocol !== undefined;
   }
 
-  /** Publishes `data` on `subject` with `block` (publishHeaderText). Throws as nc.publish does. */
-  publish(subject: string, block: PublishHeaderText, data: Uint8Array): void {
+  /**
+   * Publishes `data` on `subject` with `block` (publishHeaderText). Throws as nc.publish does. A
+   * string `data` is the payload's text, encoded as UTF-8 straight into the frame (core JSON: no
+   * Buffer of its own, no copy).
+   */
+  publish(subject: string, block: PublishHeaderText, data: Uint8Array | string): void {
     const headerText = block.text;
     const p = this.#protocol;
     const info = p?.info;
@@ -62,16 +66,18 @@ export class CoreWriter {
       p.noMorePublishing ||
       this.#nc.isClosed()
     ) {
-      this.#nc.publish(subject, data, { headers: encodedHeaders(headerText) });
+      this.#fallback(subject, headerText, data);
       return;
     }
+    const text = typeof data === 'string';
     const headerBytes = block.ascii ? headerText.length : Buffer.byteLength(headerText, 'utf8');
-    const size = headerBytes + data.length;
+    const dataBytes = text ? Buffer.byteLength(data, 'utf8') : data.length;
+    const size = headerBytes + dataBytes;
     const line = `HPUB ${subject} ${headerBytes} ${size}\r\n`;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const max = (line.length + headerText.length) * 3 + data.length + 2;
+    const max = (line.length + headerText.length + (text ? data.length : 0)) * 3 + (text ? 0 : dataBytes) + 2;
     if (max > MAX_FRAME || !(size <= (info.max_payload ?? 0))) {
-      this.#nc.publish(subject, data, { headers: encodedHeaders(headerText) });
+      this.#fallback(subject, headerText, data);
       return;
     }
     if (this.#used + max > SLAB_SIZE) {
@@ -80,16 +86,27 @@ export class CoreWriter {
     }
     const slab = this.#slab;
     const start = this.#used;
-    const { written } = encoder.encodeInto(line + headerText, new Uint8Array(slab.buffer, start, max));
+    const head = line + headerText;
+    const { written } = encoder.encodeInto(
+      text ? head + data : head,
+      new Uint8Array(slab.buffer, start, max),
+    );
     let at = start + written;
-    slab.set(data, at);
-    at += data.length;
+    if (!text) {
+      slab.set(data, at);
+      at += dataBytes;
+    }
     slab[at++] = CR;
     slab[at++] = LF;
     this.#used = at;
     p.outBytes += size;
     p.outMsgs++;
     p.sendCommand(new Uint8Array(slab.buffer, start, at - start));
+  }
+
+  #fallback(subject: string, headerText: string, data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.#nc.publish(subject, bytes, { headers: encodedHeaders(headerText) });
   }
 }
 

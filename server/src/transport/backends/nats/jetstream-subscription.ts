@@ -4,6 +4,7 @@
  * exhausted or undecodable messages are dead-lettered and then terminated.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import {
   attemptHandler,
@@ -155,16 +156,32 @@ export class JetStreamSubscription<T> implements Subscription {
     this.#messages?.stop();
     const error = await this.#loopDone;
     await this.#scheduler.onIdle();
-    if (this.#spec && !this.#spec.durable) {
-      // Nothing else will read a fan-out consumer: remove it now rather than after the inactivity timeout.
-      await this.#deps.jsm.consumers.delete(this.#spec.stream, this.#spec.name).catch((e: unknown) => {
-        this.#ctx.logger?.debug(
-          { err: e, consumer: this.#spec?.name },
-          'nats: fan-out consumer delete failed',
-        );
-      });
-    }
+    // Nothing else will read a fan-out consumer: remove it now rather than after the inactivity timeout.
+    if (this.#spec && !this.#spec.durable) await this.#deleteConsumer(this.#spec);
     if (!wasClosing) this.#resolveClosed(error);
+  }
+
+  /**
+   * nats-server can refuse a delete while the consumer is still writing its state ("unlinkat ...:
+   * directory not empty", seen under load): a few more tries. If it still fails, the inactivity
+   * threshold removes the consumer later.
+   */
+  async #deleteConsumer(spec: ConsumerSpec): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#deps.jsm.consumers.delete(spec.stream, spec.name);
+        return;
+      } catch (e) {
+        const text = String(e);
+        if (attempt > 1 && /not found/i.test(text)) return;
+        if (attempt < 4 && /directory not empty/i.test(text)) {
+          await delay(100);
+          continue;
+        }
+        this.#ctx.logger?.debug({ err: e, consumer: spec.name }, 'nats: fan-out consumer delete failed');
+        return;
+      }
+    }
   }
 
   /** Ends when `messages` stops: close(), a lost consumer, or the connection closing for good. */

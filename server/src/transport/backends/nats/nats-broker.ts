@@ -33,7 +33,7 @@ import { JetStreamSubscription } from './jetstream-subscription.ts';
 import { subjectProblem } from './names.ts';
 import { publishHeaderText } from './nats-headers.ts';
 import { type NatsBrokerOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.ts';
-import { CorePublisher, JetStreamPublisher, type Publisher } from './publishers.ts';
+import { CorePublisher, JetStreamPublisher, type PublishData, type Publisher } from './publishers.ts';
 import { StreamRegistry } from './stream-registry.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
@@ -130,8 +130,15 @@ export class NatsBroker implements Broker {
     let sent: Promise<void>;
     try {
       const codec = options.codec ?? this.options.codec ?? jsonCodec;
-      const data = codec.encode(value as never);
       const core = this.options.mode === 'core';
+      // Core JSON: the text goes to the writer, which encodes it into its frame (no Buffer per
+      // message). What JSON.stringify cannot turn into text takes the codec (and its error).
+      let data: PublishData | undefined;
+      if (core && codec === jsonCodec && value !== undefined) {
+        const json: unknown = JSON.stringify(value);
+        if (typeof json === 'string') data = json;
+      }
+      data ??= codec.encode(value as never);
       const block = publishHeaderText(
         codec.contentType,
         options.headers,

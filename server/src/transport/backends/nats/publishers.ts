@@ -12,9 +12,12 @@ import { encodedHeaders, type PublishHeaderText } from './nats-headers.ts';
 import { PubAcks } from './pub-acks.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 
+/** The payload: its bytes, or its text (UTF-8; the core writer encodes it straight into its frame). */
+export type PublishData = Uint8Array | string;
+
 export interface Publisher {
   /** `block`: the whole header block (publishHeaderText), JetStream's Nats-Msg-Id included. */
-  publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void>;
+  publish(subject: string, data: PublishData, block: PublishHeaderText): Promise<void>;
 }
 
 export class JetStreamPublisher implements Publisher {
@@ -37,7 +40,8 @@ export class JetStreamPublisher implements Publisher {
     this.#stopped = stopped;
   }
 
-  async publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void> {
+  async publish(subject: string, payload: PublishData, block: PublishHeaderText): Promise<void> {
+    const data = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const headers = encodedHeaders(block.text);
     const deadline = Date.now() + this.#timeoutMs;
     for (let attempt = 1; ; attempt++) {
@@ -71,7 +75,7 @@ export class CorePublisher implements Publisher {
   }
 
   /** Not async: every publish of a turn gets the same flush promise (no promise of its own). */
-  publish(subject: string, data: Uint8Array, block: PublishHeaderText): Promise<void> {
+  publish(subject: string, data: PublishData, block: PublishHeaderText): Promise<void> {
     try {
       this.#writer.publish(subject, block, data);
     } catch (error) {
