@@ -163,7 +163,7 @@ if (!(await canConnect(4222))) {
       js,
     );
   }
-  const core = { messages: 10_000, warmup: 1_000, window: 256, rounds: 3, timeoutMs: 60_000 };
+  const core = { messages: 50_000, warmup: 5_000, window: 256, rounds: 5, timeoutMs: 60_000 };
   const oursCore = { name: 'nats broker (core)', factory: brokerPipe({ mode: 'core' }) };
   if (ONLY !== 'jetstream') {
     await compare(
